@@ -1,0 +1,111 @@
+namespace Syncwarden.Configuration;
+
+/// <summary>The whole validated configuration file.</summary>
+public sealed record SyncwardenConfig
+{
+    public required string SourceFile { get; init; }
+    public string StateDir { get; init; } = "/var/lib/syncwarden";
+    public LogSettings Log { get; init; } = new();
+    public RunLogSettings RunLogs { get; init; } = new();
+    /// <summary>Local rsync binary.</summary>
+    public string RsyncPath { get; init; } = "rsync";
+    /// <summary>Local ssh client binary.</summary>
+    public string SshPath { get; init; } = "ssh";
+    public IReadOnlyDictionary<string, HostConfig> Hosts { get; init; } = new Dictionary<string, HostConfig>();
+    /// <summary>Jobs in file order.</summary>
+    public IReadOnlyList<JobConfig> Jobs { get; init; } = [];
+
+    public JobConfig? FindJob(string name) => Jobs.FirstOrDefault(j => j.Name == name);
+}
+
+public enum LogLevelSetting { Debug, Info, Warning, Error }
+
+public sealed record LogSettings
+{
+    /// <summary>Log file; null means stderr (journald under systemd).</summary>
+    public string? File { get; init; }
+    public LogLevelSetting Level { get; init; } = LogLevelSetting.Info;
+}
+
+public sealed record RunLogSettings
+{
+    /// <summary>How many per-run rsync log files to keep (oldest removed first).</summary>
+    public int Keep { get; init; } = 200;
+}
+
+public enum HostKeyChecking { Yes, AcceptNew, No }
+
+public sealed record HostConfig
+{
+    public required string Name { get; init; }
+    public required string Address { get; init; }
+    public string? User { get; init; }
+    public int Port { get; init; } = 22;
+    public string? Identity { get; init; }
+    public string? KnownHosts { get; init; }
+    public HostKeyChecking HostKeyChecking { get; init; } = HostKeyChecking.Yes;
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Extra ssh "-o" options, each "Key=Value".</summary>
+    public IReadOnlyList<string> SshOptions { get; init; } = [];
+    /// <summary>rsync binary on the remote host (rsync's --rsync-path).</summary>
+    public string? RsyncPath { get; init; }
+}
+
+public enum Direction { Local, Push, Pull }
+
+public enum ExitCodeClass { Success, Warning, Failure }
+
+public sealed record SyncPair
+{
+    public required string Source { get; init; }
+    public required string Destination { get; init; }
+    public IReadOnlyList<string> Options { get; init; } = [];
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+}
+
+/// <summary>A deletion cap: an absolute count, or a percentage of destination files.</summary>
+public sealed record DeleteLimit(long? Count, double? Percent)
+{
+    public override string ToString() => Count is { } c ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Percent}%";
+
+    public bool IsExceeded(long deletions, long destinationFiles) =>
+        Count is { } c ? deletions > c : deletions > (Percent ?? 100) / 100.0 * Math.Max(destinationFiles, 0);
+}
+
+public sealed record RetryPolicy
+{
+    /// <summary>Extra attempts after the first, for network-class failures only.</summary>
+    public int Count { get; init; } = 2;
+    /// <summary>Delay before the first retry; doubled for each later one.</summary>
+    public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(10);
+    public static readonly IReadOnlySet<int> NetworkExitCodes = new HashSet<int> { 10, 12, 30, 35, 255 };
+}
+
+public sealed record JobConfig
+{
+    public required string Name { get; init; }
+    public Direction Direction { get; init; } = Direction.Local;
+    public string? Host { get; init; }
+    public HostConfig? HostConfig { get; init; }
+    /// <summary>KiB/s, passed to rsync --bwlimit.</summary>
+    public int? Bandwidth { get; init; }
+    public IReadOnlyList<SyncPair> Syncs { get; init; } = [];
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+    public IReadOnlyList<string> ExcludeFrom { get; init; } = [];
+    public IReadOnlyList<string> Include { get; init; } = [];
+    public IReadOnlyList<string> IncludeFrom { get; init; } = [];
+    public IReadOnlyList<string> Options { get; init; } = [];
+    public bool AllowEmptySource { get; init; }
+    public DeleteLimit? MaxDelete { get; init; }
+    /// <summary>rsync exit code to class; codes not listed are failures (0 is success).</summary>
+    public IReadOnlyDictionary<int, ExitCodeClass> ExitCodes { get; init; } = DefaultExitCodes;
+    public RetryPolicy Retries { get; init; } = new();
+    /// <summary>Whole-run timeout; null means none.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    public static readonly IReadOnlyDictionary<int, ExitCodeClass> DefaultExitCodes =
+        new Dictionary<int, ExitCodeClass> { [0] = ExitCodeClass.Success, [24] = ExitCodeClass.Warning, [23] = ExitCodeClass.Failure };
+
+    public ExitCodeClass Classify(int rsyncExitCode) =>
+        ExitCodes.TryGetValue(rsyncExitCode, out var c) ? c : rsyncExitCode == 0 ? ExitCodeClass.Success : ExitCodeClass.Failure;
+}
