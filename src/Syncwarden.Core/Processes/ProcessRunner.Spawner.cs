@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Syncwarden.Processes;
+
+public sealed partial class ProcessRunner
+{
+    // The kernel's parent-death signal fires when the *thread* that forked the child exits, not the
+    // process. Thread-pool threads come and go, so every child is forked from one thread that lives
+    // as long as syncwarden does.
+    private readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Done)> _spawnQueue = new();
+    private Thread? _spawner;
+    private readonly Lock _spawnerLock = new();
+
+    private Task<Process> SpawnAsync(ProcessSpec spec)
+    {
+        var info = BuildStartInfo(spec);
+        EnsureSpawner();
+        var done = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _spawnQueue.Add((info, done));
+        return done.Task;
+    }
+
+    private void EnsureSpawner()
+    {
+        lock (_spawnerLock)
+        {
+            if (_spawner is not null)
+            {
+                return;
+            }
+            _spawner = new Thread(SpawnLoop) { IsBackground = true, Name = "syncwarden-spawner" };
+            _spawner.Start();
+        }
+    }
+
+    private void SpawnLoop()
+    {
+        foreach (var (info, done) in _spawnQueue.GetConsumingEnumerable())
+        {
+            try
+            {
+#pragma warning disable RS0030 // The single sanctioned call site.
+                var process = Process.Start(info) ?? throw new ProcessStartException($"could not start {info.FileName}");
+#pragma warning restore RS0030
+                done.SetResult(process);
+            }
+            catch (Win32Exception ex)
+            {
+                var program = info.FileName == SetprivPath && info.ArgumentList.Count > 3 ? info.ArgumentList[3] : info.FileName;
+                done.SetException(new ProcessStartException($"cannot run '{program}': {ex.Message}", ex));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ProcessStartException)
+            {
+                done.SetException(ex is ProcessStartException ? ex : new ProcessStartException($"cannot run '{info.FileName}': {ex.Message}", ex));
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Syncwarden.Processes;
+
+/// <summary>
+/// The one way Syncwarden starts child processes. Reads stdout and stderr concurrently as raw
+/// text chunks, cancels with SIGTERM then SIGKILL of the whole tree after a bounded grace period.
+/// </summary>
+public sealed partial class ProcessRunner
+{
+    public static ProcessRunner Default { get; } = new();
+
+    private const string SetprivPath = "/usr/bin/setpriv";
+    private static readonly bool s_hasSetpriv = File.Exists(SetprivPath);
+
+    /// <summary>Runs to completion, delivering output in chunks as it arrives (rsync progress uses \r).</summary>
+    public async Task<ProcessResult> RunAsync(
+        ProcessSpec spec,
+        Action<string>? onStdout = null,
+        Action<string>? onStderr = null,
+        CancellationToken cancellationToken = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var process = await SpawnAsync(spec).ConfigureAwait(false);
+        var pid = process.Id;
+
+        var stdinTask = WriteStdinAsync(process, spec.StandardInput);
+        var stdoutTask = PumpAsync(process.StandardOutput, onStdout);
+        var stderrTask = PumpAsync(process.StandardError, onStderr);
+
+        var cancelled = false;
+        var killed = false;
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled = true;
+            killed = await StopAsync(process, spec.GracePeriod).ConfigureAwait(false);
+        }
+
+        // Output pipes close when the last holder exits; bound the wait in case a grandchild keeps them.
+        await Task.WhenAny(Task.WhenAll(stdoutTask, stderrTask, stdinTask), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+        return new ProcessResult(process.ExitCode, pid, stopwatch.Elapsed, cancelled, killed);
+    }
+
+    /// <summary>Runs to completion and returns the whole stdout and stderr.</summary>
+    public async Task<(ProcessResult Result, string Stdout, string Stderr)> CaptureAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var result = await RunAsync(spec, s => { lock (stdout) { stdout.Append(s); } }, s => { lock (stderr) { stderr.Append(s); } }, cancellationToken).ConfigureAwait(false);
+        return (result, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Sends SIGTERM, waits up to the grace period, then SIGKILLs the whole tree. True when killed.</summary>
+    private static async Task<bool> StopAsync(Process process, TimeSpan grace)
+    {
+        if (process.HasExited)
+        {
+            return false;
+        }
+        _ = Kill(process.Id, SigTerm);
+        using var graceCts = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(graceCts.Token).ConfigureAwait(false);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited between the check and the kill.
+            }
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    private static async Task WriteStdinAsync(Process process, string? input)
+    {
+        try
+        {
+            if (input is not null)
+            {
+                await process.StandardInput.WriteAsync(input).ConfigureAwait(false);
+            }
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child closed its stdin early; nothing to deliver.
+        }
+    }
+
+    private static async Task PumpAsync(StreamReader reader, Action<string>? sink)
+    {
+        var buffer = new char[16 * 1024];
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+        {
+            sink?.Invoke(new string(buffer, 0, read));
+        }
+    }
+
+    private static ProcessStartInfo BuildStartInfo(ProcessSpec spec)
+    {
+        var info = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = spec.WorkingDirectory ?? string.Empty,
+        };
+        var program = ExecutableResolver.Resolve(spec.FileName)
+            ?? throw new ProcessStartException($"cannot run '{spec.FileName}': not found (install it or give its full path)");
+        if (spec.TerminateWithParent && s_hasSetpriv)
+        {
+            info.FileName = SetprivPath;
+            info.ArgumentList.Add("--pdeathsig");
+            info.ArgumentList.Add("TERM");
+            info.ArgumentList.Add("--");
+            info.ArgumentList.Add(program);
+        }
+        else
+        {
+            info.FileName = program;
+        }
+        foreach (var a in spec.Arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+        foreach (var (k, v) in spec.Environment)
+        {
+            info.Environment[k] = v;
+        }
+        return info;
+    }
+
+    private const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    /// <summary>Sends a signal to a process by pid (used for SIGTERM of children and by tests).</summary>
+    public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
+}

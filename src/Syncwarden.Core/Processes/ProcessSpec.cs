@@ -1,0 +1,25 @@
+namespace Syncwarden.Processes;
+
+/// <summary>An immutable description of a child process: program and argv list, never a shell string.</summary>
+public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments)
+{
+    public string? WorkingDirectory { get; init; }
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+    /// <summary>How long to wait after SIGTERM before SIGKILL on cancellation.</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Ask the kernel to SIGTERM the child if syncwarden itself dies (kill -9).</summary>
+    public bool TerminateWithParent { get; init; } = true;
+    /// <summary>Data written to stdin, then stdin is closed. Null closes stdin at once.</summary>
+    public string? StandardInput { get; init; }
+
+    /// <summary>For logs and errors: argv rendered with shell-style quoting. Never executed.</summary>
+    public string Display => string.Join(' ', new[] { FileName }.Concat(Arguments).Select(Quote));
+
+    private static string Quote(string a) =>
+        a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@%+,".Contains(c)) ? a : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
+
+public sealed record ProcessResult(int ExitCode, int ProcessId, TimeSpan Duration, bool Cancelled, bool Killed);
+
+/// <summary>Thrown when a child cannot be started at all (binary missing, not executable).</summary>
+public sealed class ProcessStartException(string message, Exception? inner = null) : Exception(message, inner);
