@@ -2,5 +2,5 @@ namespace Syncwarden.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static Task<int> Main(string[] args) => CliApp.RunAsync(args);
 }

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Syncwarden.Cli.Commands;
+
+namespace Syncwarden.Cli;
+
+/// <summary>Builds the command tree. Exit codes: 0 success, 1 a job failed or check found errors, 2 usage or config error.</summary>
+internal static class CliApp
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int UsageError = 2;
+
+    public static readonly Option<string?> ConfigOption = new("--config", "-c")
+    {
+        Description = "Configuration file (default: $SYNCWARDEN_CONFIG or /etc/syncwarden/syncwarden.yaml)",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> JsonOption = new("--json") { Description = "Print machine-readable JSON" };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Syncwarden: replicate data with rsync over ssh, on a schedule, safely.");
+        root.Options.Add(ConfigOption);
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync("syncwarden: " + error.Message).ConfigureAwait(false);
+            }
+            await Console.Error.WriteLineAsync("Run 'syncwarden --help' for usage.").ConfigureAwait(false);
+            return UsageError;
+        }
+        try
+        {
+            return await parse.InvokeAsync().ConfigureAwait(false);
+        }
+        catch (UserError ex)
+        {
+            await Console.Error.WriteLineAsync("syncwarden: " + ex.Message).ConfigureAwait(false);
+            return ex.ExitCode;
+        }
+    }
+}
+
+/// <summary>A mistake the user can fix: printed as one clear message, never as a stack trace.</summary>
+internal sealed class UserError(string message, int exitCode = CliApp.UsageError) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

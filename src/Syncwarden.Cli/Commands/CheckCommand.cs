@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Text.Json;
+using Syncwarden.Cli.Output;
+using Syncwarden.Configuration;
+
+namespace Syncwarden.Cli.Commands;
+
+internal static class CheckCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("check", "Validate the configuration file and print every error (exit 0 valid, 1 invalid)");
+        command.Options.Add(CliApp.JsonOption);
+        command.SetAction(parse =>
+        {
+            var path = ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption));
+            var result = ConfigLoader.Load(path);
+            if (parse.GetValue(CliApp.JsonOption))
+            {
+                var json = new CheckJson(path, result.IsValid,
+                    [.. result.Errors.Select(e => new CheckErrorJson(e.File, e.Line, e.Column, e.Key, e.Message, e.Hint))],
+                    result.Config?.Jobs.Select(j => j.Name).ToList() ?? []);
+                Console.WriteLine(JsonSerializer.Serialize(json, CliJson.Default.CheckJson));
+            }
+            else if (result.IsValid)
+            {
+                var config = result.Config!;
+                Console.WriteLine($"{path}: OK, {config.Jobs.Count} job(s): {string.Join(", ", config.Jobs.Select(j => j.Name))}");
+            }
+            else
+            {
+                foreach (var error in result.Errors)
+                {
+                    Console.Error.WriteLine(error.ToString());
+                }
+                Console.Error.WriteLine($"{path}: {result.Errors.Count} error(s)");
+            }
+            return result.IsValid ? CliApp.Ok : CliApp.Failed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using Syncwarden.Cli.Output;
+using Syncwarden.History;
+
+namespace Syncwarden.Cli.Commands;
+
+internal static class HistoryCommand
+{
+    public static Command Create()
+    {
+        var job = new Argument<string?>("job") { Description = "Only this job", Arity = ArgumentArity.ZeroOrOne };
+        var limit = new Option<int>("--limit", "-n") { Description = "How many runs, newest first", DefaultValueFactory = _ => 20 };
+        var command = new Command("history", "List past runs, newest first");
+        command.Arguments.Add(job);
+        command.Options.Add(limit);
+        command.Options.Add(CliApp.JsonOption);
+        command.SetAction(parse =>
+        {
+            var config = CliContext.LoadConfig(parse);
+            var name = parse.GetValue(job);
+            if (name is not null)
+            {
+                _ = JobArguments.Select(config, [name]);
+            }
+            var count = parse.GetValue(limit);
+            if (count < 1)
+            {
+                throw new UserError("--limit must be at least 1");
+            }
+            using var history = HistoryStore.Open(config.StateDir);
+            var runs = history.History(name, count);
+            if (parse.GetValue(CliApp.JsonOption))
+            {
+                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<RunJson>>([.. runs.Select(RunJson.From)], CliJson.Default.IReadOnlyListRunJson));
+                return CliApp.Ok;
+            }
+            if (runs.Count == 0)
+            {
+                Console.WriteLine("no runs recorded yet");
+                return CliApp.Ok;
+            }
+            var table = new Table().Border(TableBorder.Simple);
+            foreach (var header in new[] { "RUN", "JOB", "STARTED", "DURATION", "RESULT", "FILES", "BYTES", "DELETED", "ERROR" })
+            {
+                table.AddColumn(header);
+            }
+            foreach (var r in runs)
+            {
+                table.AddRow(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(r.Job), Format.Time(r.StartedAt), Format.Duration(r.Duration),
+                    HistoryStore.ResultName(r.Result), r.FilesTransferred.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Bytes(r.BytesTransferred),
+                    r.FilesDeleted.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(r.Error ?? ""));
+            }
+            AnsiConsole.Write(table);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

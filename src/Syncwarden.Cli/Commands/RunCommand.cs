@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Syncwarden.Cli.Output;
+using Syncwarden.History;
+using Syncwarden.Processes;
+using Syncwarden.Runs;
+
+namespace Syncwarden.Cli.Commands;
+
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var jobs = new Argument<string[]>("job") { Description = "Jobs to run (default: all, in file order)", Arity = ArgumentArity.ZeroOrMore };
+        var noProgress = new Option<bool>("--no-progress") { Description = "Do not show progress" };
+        var command = new Command("run", "Replicate now: run the given jobs (or all) once. Exit 0 all succeeded (warnings allowed), 1 a job failed");
+        command.Arguments.Add(jobs);
+        command.Options.Add(noProgress);
+        command.Options.Add(CliApp.JsonOption);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var config = CliContext.LoadConfig(parse);
+            var selected = JobArguments.Select(config, parse.GetValue(jobs));
+            var json = parse.GetValue(CliApp.JsonOption);
+
+            using var stop = new CancellationTokenSource();
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            // One token for the whole command: SIGTERM/SIGINT and the command line's own cancellation.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+
+            using var logger = new ConsoleLogger(config.Log);
+            using var history = HistoryStore.Open(config.StateDir);
+            history.CloseAbandonedRuns(pid => pid != Environment.ProcessId && ProcessRunner.Signal(pid, 0), TimeProvider.System.GetUtcNow());
+            var board = new ProgressBoard();
+            using var progress = new TerminalProgress(board, enabled: !parse.GetValue(noProgress) && !json);
+            var runner = new JobRunner(config, history, board, logger);
+
+            var records = new List<RunRecord>();
+            foreach (var job in selected)
+            {
+                if (linked.IsCancellationRequested)
+                {
+                    break;
+                }
+                records.Add(await runner.RunAsync(job, "manual", linked.Token).ConfigureAwait(false));
+            }
+            progress.Dispose();
+
+            if (json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<RunJson>>([.. records.Select(RunJson.From)], CliJson.Default.IReadOnlyListRunJson));
+            }
+            else
+            {
+                foreach (var r in records)
+                {
+                    Console.WriteLine($"{r.Job}: {HistoryStore.ResultName(r.Result)} in {Format.Duration(r.Duration)}, {r.FilesTransferred} file(s) / {Format.Bytes(r.BytesTransferred)} transferred, {r.FilesDeleted} deleted (run {r.Id}, log {r.LogFile})");
+                    if (r.Error is { } error)
+                    {
+                        Console.WriteLine($"  {(r.Result == RunResult.Warning ? "warning" : "error")}: {error}");
+                    }
+                }
+            }
+            return records.Count == selected.Count && records.All(r => r.Result is RunResult.Succeeded or RunResult.Warning or RunResult.Skipped) ? CliApp.Ok : CliApp.Failed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Syncwarden.Configuration;
+
+namespace Syncwarden.Cli.Output;
+
+/// <summary>
+/// Logs to the configured file, or to stderr. Under systemd (JOURNAL_STREAM set) lines carry a
+/// syslog priority prefix and no timestamp, so journald records the right level.
+/// </summary>
+internal sealed class ConsoleLogger : ILogger, IDisposable
+{
+    private readonly LogLevel _minimum;
+    private readonly TextWriter _writer;
+    private readonly bool _journald;
+    private readonly bool _ownsWriter;
+    private readonly Lock _lock = new();
+
+    public ConsoleLogger(LogSettings settings)
+    {
+        _minimum = settings.Level switch
+        {
+            LogLevelSetting.Debug => LogLevel.Debug,
+            LogLevelSetting.Warning => LogLevel.Warning,
+            LogLevelSetting.Error => LogLevel.Error,
+            _ => LogLevel.Information,
+        };
+        if (settings.File is { } file)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            _writer = new StreamWriter(new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { AutoFlush = true };
+            _ownsWriter = true;
+        }
+        else
+        {
+            _writer = Console.Error;
+            _journald = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 };
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= _minimum && logLevel != LogLevel.None;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (!IsEnabled(logLevel))
+        {
+            return;
+        }
+        var message = formatter(state, exception);
+        string line;
+        if (_journald)
+        {
+            var priority = logLevel switch { LogLevel.Critical => 2, LogLevel.Error => 3, LogLevel.Warning => 4, LogLevel.Information => 6, _ => 7 };
+            line = $"<{priority}>{message}";
+        }
+        else
+        {
+            var level = logLevel switch { LogLevel.Critical => "CRIT", LogLevel.Error => "ERROR", LogLevel.Warning => "WARN", LogLevel.Information => "INFO", _ => "DEBUG" };
+            line = $"{DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} {level} {message}";
+        }
+        lock (_lock)
+        {
+            _writer.WriteLine(line);
+            if (exception is not null && logLevel >= LogLevel.Error && _minimum <= LogLevel.Debug)
+            {
+                _writer.WriteLine(exception.ToString());
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsWriter)
+        {
+            _writer.Dispose();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Syncwarden.History;
+
+namespace Syncwarden.Cli.Output;
+
+/// <summary>JSON shapes printed by --json. Field names are a contract: change them only with a snapshot update.</summary>
+internal sealed record RunJson(
+    long Id, string Job, string Result, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds,
+    int? ExitCode, string? Error, long FilesTransferred, long BytesTransferred, long TotalSize, long FilesDeleted,
+    IReadOnlyList<string> FailedPaths, string? LogFile, string Trigger)
+{
+    public static RunJson From(RunRecord r) => new(r.Id, r.Job, HistoryStore.ResultName(r.Result), r.StartedAt, r.EndedAt, r.Duration?.TotalSeconds,
+        r.ExitCode, r.Error, r.FilesTransferred, r.BytesTransferred, r.TotalSize, r.FilesDeleted, r.FailedPaths, r.LogFile, r.Trigger);
+}
+
+internal sealed record JobStatusJson(
+    string Job, string Direction, string? Host, int Syncs, string? LastResult, DateTimeOffset? LastRunAt, double? LastDurationSeconds,
+    long? LastBytesTransferred, DateTimeOffset? LastSuccessAt, string? LastError);
+
+internal sealed record CheckErrorJson(string File, int Line, int Column, string Key, string Message, string? Hint);
+
+internal sealed record CheckJson(string Config, bool Valid, IReadOnlyList<CheckErrorJson> Errors, IReadOnlyList<string> Jobs);
+
+internal sealed record PlanItemJson(string Kind, string Path, long Size);
+
+internal sealed record PlanSyncJson(
+    string Source, string Destination, string? Error,
+    long CreateCount, long CreateBytes, long UpdateCount, long UpdateBytes, long DeleteCount, long AttributeCount,
+    IReadOnlyList<PlanItemJson> Items, bool Truncated);
+
+internal sealed record PlanJson(string Job, IReadOnlyList<PlanSyncJson> Syncs);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(IReadOnlyList<RunJson>))]
+[JsonSerializable(typeof(IReadOnlyList<JobStatusJson>))]
+[JsonSerializable(typeof(CheckJson))]
+[JsonSerializable(typeof(PlanJson))]
+internal sealed partial class CliJson : JsonSerializerContext;

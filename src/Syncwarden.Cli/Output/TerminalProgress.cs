@@ -1,0 +1,99 @@
+using System.Globalization;
+using Syncwarden.Runs;
+
+namespace Syncwarden.Cli.Output;
+
+/// <summary>
+/// Shows run progress on stderr: a redrawn bar on a terminal, or one plain line every few seconds
+/// when stderr is a file or pipe (cron mail, journald).
+/// </summary>
+internal sealed class TerminalProgress : IDisposable
+{
+    private static readonly TimeSpan s_plainInterval = TimeSpan.FromSeconds(5);
+    private readonly ProgressBoard _board;
+    private readonly bool _interactive;
+    private readonly Lock _lock = new();
+    private DateTimeOffset _lastPlain = DateTimeOffset.MinValue;
+    private bool _barVisible;
+
+    public TerminalProgress(ProgressBoard board, bool enabled)
+    {
+        _board = board;
+        _interactive = !Console.IsErrorRedirected;
+        if (enabled)
+        {
+            board.Changed += OnChanged;
+        }
+    }
+
+    private void OnChanged(RunProgress p)
+    {
+        lock (_lock)
+        {
+            if (p.Phase == RunPhase.Done)
+            {
+                ClearBar();
+                return;
+            }
+            var text = Describe(p);
+            if (_interactive)
+            {
+                var width = Math.Max(40, SafeWidth() - 1);
+                if (text.Length > width)
+                {
+                    text = text[..width];
+                }
+                Console.Error.Write("\r" + text.PadRight(width));
+                _barVisible = true;
+            }
+            else if (DateTimeOffset.UtcNow - _lastPlain >= s_plainInterval || p.Phase != RunPhase.Transferring)
+            {
+                _lastPlain = DateTimeOffset.UtcNow;
+                Console.Error.WriteLine(text);
+            }
+        }
+    }
+
+    public static string Describe(RunProgress p)
+    {
+        var head = $"{p.Job} [{p.SyncIndex + 1}/{p.SyncCount}]";
+        if (p.Phase != RunPhase.Transferring || p.Transfer is not { } t)
+        {
+            return $"{head} {p.Phase.ToString().ToLowerInvariant()}" + (p.Message is { } m ? ": " + m : p.Sync is { } s ? " " + s : "");
+        }
+        const int barWidth = 24;
+        var filled = Math.Clamp(t.Percent * barWidth / 100, 0, barWidth);
+        var eta = t.Eta is { } e ? e.ToString(e.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) : "--:--";
+        return $"{head} [{new string('#', filled)}{new string('.', barWidth - filled)}] {t.Percent,3}% {Format.Bytes(t.BytesTransferred)} {Format.Bytes(t.BytesPerSecond)}/s ETA {eta}";
+    }
+
+    private void ClearBar()
+    {
+        if (_barVisible)
+        {
+            Console.Error.Write("\r" + new string(' ', Math.Max(40, SafeWidth() - 1)) + "\r");
+            _barVisible = false;
+        }
+    }
+
+    private static int SafeWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 100;
+        }
+        catch (IOException)
+        {
+            return 100;
+        }
+    }
+
+    public void Dispose()
+    {
+        _board.Changed -= OnChanged;
+        lock (_lock)
+        {
+            ClearBar();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Syncwarden.History;
+
+/// <summary>
+/// Run history in SQLite (WAL mode, so readers such as `status` never block a running job).
+/// </summary>
+public sealed class HistoryStore : IDisposable
+{
+    private readonly SqliteConnection _connection;
+
+    private HistoryStore(SqliteConnection connection) => _connection = connection;
+
+    public string DatabasePath { get; private init; } = "";
+
+    public static HistoryStore Open(string stateDir)
+    {
+        Directory.CreateDirectory(stateDir);
+        var path = Path.Combine(stateDir, "history.db");
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
+        connection.Open();
+        Execute(connection, """
+            PRAGMA journal_mode=WAL;
+            PRAGMA busy_timeout=30000;
+            PRAGMA synchronous=NORMAL;
+            CREATE TABLE IF NOT EXISTS runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                job TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                result TEXT NOT NULL,
+                exit_code INTEGER,
+                error TEXT,
+                files_transferred INTEGER NOT NULL DEFAULT 0,
+                bytes_transferred INTEGER NOT NULL DEFAULT 0,
+                total_size INTEGER NOT NULL DEFAULT 0,
+                files_deleted INTEGER NOT NULL DEFAULT 0,
+                failed_paths TEXT,
+                log_file TEXT,
+                pid INTEGER,
+                trigger TEXT NOT NULL DEFAULT 'manual'
+            );
+            CREATE INDEX IF NOT EXISTS runs_job_started ON runs(job, started_at);
+            """);
+        return new HistoryStore(connection) { DatabasePath = path };
+    }
+
+    public long Insert(RunRecord run)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO runs (job, started_at, result, pid, trigger, log_file)
+            VALUES ($job, $started, $result, $pid, $trigger, $log);
+            SELECT last_insert_rowid();
+            """;
+        cmd.Parameters.AddWithValue("$job", run.Job);
+        cmd.Parameters.AddWithValue("$started", Format(run.StartedAt));
+        cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
+        cmd.Parameters.AddWithValue("$pid", (object?)run.ProcessId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$trigger", run.Trigger);
+        cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    public void Update(RunRecord run)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            UPDATE runs SET ended_at=$ended, result=$result, exit_code=$exit, error=$error,
+                files_transferred=$files, bytes_transferred=$bytes, total_size=$total,
+                files_deleted=$deleted, failed_paths=$failed, log_file=$log
+            WHERE id=$id;
+            """;
+        cmd.Parameters.AddWithValue("$id", run.Id);
+        cmd.Parameters.AddWithValue("$ended", run.EndedAt is { } e ? Format(e) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
+        cmd.Parameters.AddWithValue("$exit", (object?)run.ExitCode ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$files", run.FilesTransferred);
+        cmd.Parameters.AddWithValue("$bytes", run.BytesTransferred);
+        cmd.Parameters.AddWithValue("$total", run.TotalSize);
+        cmd.Parameters.AddWithValue("$deleted", run.FilesDeleted);
+        cmd.Parameters.AddWithValue("$failed", run.FailedPaths.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(run.FailedPaths, HistoryJson.Default.IReadOnlyListString));
+        cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Marks runs left "running" by a syncwarden process that no longer exists (killed, host
+    /// crashed) as failed, so history never shows a phantom run and nothing waits on it.
+    /// </summary>
+    public int CloseAbandonedRuns(Func<int, bool> isAlive, DateTimeOffset now)
+    {
+        var abandoned = Query("WHERE result='running'", []).Where(r => r.ProcessId is not { } pid || !isAlive(pid)).ToList();
+        foreach (var run in abandoned)
+        {
+            Update(run with
+            {
+                EndedAt = now,
+                Result = RunResult.Failed,
+                Error = $"interrupted: syncwarden (pid {run.ProcessId}) stopped before the run finished; the next run resumes partial files",
+            });
+        }
+        return abandoned.Count;
+    }
+
+    public IReadOnlyList<RunRecord> History(string? job, int limit)
+    {
+        var where = job is null ? "" : "WHERE job=$job";
+        var args = new List<(string, object)>();
+        if (job is not null)
+        {
+            args.Add(("$job", job));
+        }
+        args.Add(("$limit", limit));
+        return Query(where + " ORDER BY id DESC LIMIT $limit", args);
+    }
+
+    public RunRecord? Get(long id) => Query("WHERE id=$id", [("$id", id)]).FirstOrDefault();
+
+    public RunRecord? LastRun(string job) => Query("WHERE job=$job ORDER BY id DESC LIMIT 1", [("$job", job)]).FirstOrDefault();
+
+    public RunRecord? LastSuccess(string job) =>
+        Query("WHERE job=$job AND result IN ('succeeded','warning') ORDER BY id DESC LIMIT 1", [("$job", job)]).FirstOrDefault();
+
+    /// <summary>Log files of runs beyond the newest <paramref name="keep"/>, for retention.</summary>
+    public IReadOnlyList<(long Id, string LogFile)> LogFilesBeyond(int keep)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT id, log_file FROM runs WHERE log_file IS NOT NULL ORDER BY id DESC LIMIT -1 OFFSET $keep";
+        cmd.Parameters.AddWithValue("$keep", keep);
+        using var reader = cmd.ExecuteReader();
+        var list = new List<(long, string)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        return list;
+    }
+
+    public void ForgetLogFile(long id)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "UPDATE runs SET log_file=NULL WHERE id=$id";
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.ExecuteNonQuery();
+    }
+
+    private List<RunRecord> Query(string tail, IEnumerable<(string Name, object Value)> parameters)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT id, job, started_at, ended_at, result, exit_code, error, files_transferred,
+                   bytes_transferred, total_size, files_deleted, failed_paths, log_file, pid, trigger
+            FROM runs
+            """ + " " + tail;
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        using var reader = cmd.ExecuteReader();
+        var list = new List<RunRecord>();
+        while (reader.Read())
+        {
+            list.Add(new RunRecord
+            {
+                Id = reader.GetInt64(0),
+                Job = reader.GetString(1),
+                StartedAt = Parse(reader.GetString(2)),
+                EndedAt = reader.IsDBNull(3) ? null : Parse(reader.GetString(3)),
+                Result = ParseResult(reader.GetString(4)),
+                ExitCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                Error = reader.IsDBNull(6) ? null : reader.GetString(6),
+                FilesTransferred = reader.GetInt64(7),
+                BytesTransferred = reader.GetInt64(8),
+                TotalSize = reader.GetInt64(9),
+                FilesDeleted = reader.GetInt64(10),
+                FailedPaths = reader.IsDBNull(11) ? [] : JsonSerializer.Deserialize(reader.GetString(11), HistoryJson.Default.IReadOnlyListString) ?? [],
+                LogFile = reader.IsDBNull(12) ? null : reader.GetString(12),
+                ProcessId = reader.IsDBNull(13) ? null : reader.GetInt32(13),
+                Trigger = reader.GetString(14),
+            });
+        }
+        return list;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public static string ResultName(RunResult result) => result.ToString().ToLowerInvariant();
+
+    private static RunResult ParseResult(string text) => Enum.Parse<RunResult>(text, ignoreCase: true);
+
+    private static string Format(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    public void Dispose() => _connection.Dispose();
+}

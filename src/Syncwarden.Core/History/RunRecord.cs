@@ -1,0 +1,28 @@
+namespace Syncwarden.History;
+
+public enum RunResult { Running, Succeeded, Warning, Failed, Cancelled, Skipped }
+
+/// <summary>One run of one job, as stored in the history database.</summary>
+public sealed record RunRecord
+{
+    public long Id { get; init; }
+    public required string Job { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public TimeSpan? Duration => EndedAt is { } end ? end - StartedAt : null;
+    public RunResult Result { get; init; } = RunResult.Running;
+    /// <summary>rsync's exit code of the sync that decided the result (0 when all succeeded).</summary>
+    public int? ExitCode { get; init; }
+    public string? Error { get; init; }
+    public long FilesTransferred { get; init; }
+    /// <summary>Size of the file data that was sent (rsync's "total transferred file size").</summary>
+    public long BytesTransferred { get; init; }
+    /// <summary>Total size of the source files considered.</summary>
+    public long TotalSize { get; init; }
+    public long FilesDeleted { get; init; }
+    /// <summary>Paths rsync reported it could not transfer (exit 23) or that vanished (24).</summary>
+    public IReadOnlyList<string> FailedPaths { get; init; } = [];
+    public string? LogFile { get; init; }
+    public int? ProcessId { get; init; }
+    public string Trigger { get; init; } = "manual";
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using Syncwarden.Configuration;
+using Syncwarden.Processes;
+using Syncwarden.Ssh;
+
+namespace Syncwarden.Rsync;
+
+/// <summary>What an rsync invocation is for; each changes only the output and dry-run options.</summary>
+public enum RsyncMode
+{
+    /// <summary>The real transfer, with live progress and per-file lines.</summary>
+    Transfer,
+    /// <summary>A dry run listing every change (plan, max-delete pre-pass).</summary>
+    Preview,
+}
+
+/// <summary>Turns a job and one of its syncs into an rsync argv list. Never a shell string.</summary>
+public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
+{
+    /// <summary>Per-directory folder rsync keeps interrupted files in, so the next run resumes them.</summary>
+    public const string PartialDir = ".syncwarden-partial";
+    /// <summary>Folder at the destination root that receives files while they are written.</summary>
+    public const string TempDir = ".syncwarden-tmp";
+    public const string TransferOutFormat = "%i %n%L";
+
+    public JobConfig Job => job;
+
+    /// <summary>True when rsync's receiving side runs on this host (local and pull jobs).</summary>
+    public bool ReceiverIsLocal => job.Direction != Direction.Push;
+
+    public static bool UsesDelete(IEnumerable<string> options) =>
+        options.Any(o => o.StartsWith("--delete", StringComparison.Ordinal));
+
+    public bool SyncDeletes(SyncPair sync) => UsesDelete(job.Options.Concat(sync.Options));
+
+    public ProcessSpec Build(SyncPair sync, RsyncMode mode, IReadOnlyList<string>? extraFilterFiles = null)
+    {
+        var args = new List<string> { "--archive", "--secluded-args", "--partial-dir=" + PartialDir };
+
+        if (mode == RsyncMode.Transfer)
+        {
+            args.Add("--info=progress2");
+            args.Add("--stats");
+            args.Add("--out-format=" + TransferOutFormat);
+        }
+        else
+        {
+            args.Add("--dry-run");
+            args.Add("--stats");
+            args.Add("--out-format=" + ItemizeParser.OutFormat);
+        }
+
+        if (ReceiverIsLocal)
+        {
+            // Files being received live in one folder we own, so a receiver killed with SIGKILL leaves
+            // nothing beside the real files and the next run can clear it. A dry run must not need
+            // (or create) it.
+            if (mode == RsyncMode.Transfer)
+            {
+                args.Add("--temp-dir=" + TempDir);
+            }
+            args.Add("--exclude=/" + TempDir + "/");
+        }
+
+        if (job.Bandwidth is { } kib)
+        {
+            args.Add("--bwlimit=" + kib.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var userOptions = job.Options.Concat(sync.Options).ToList();
+        if (UsesDelete(userOptions))
+        {
+            // Deletions wait until every file has been transferred: an aborted run never deleted
+            // anything it had not replaced.
+            args.Add("--delete-delay");
+        }
+        args.AddRange(userOptions);
+
+        foreach (var pattern in job.Include)
+        {
+            args.Add("--include=" + pattern);
+        }
+        foreach (var file in job.IncludeFrom)
+        {
+            args.Add("--include-from=" + file);
+        }
+        foreach (var pattern in sync.Exclude.Concat(job.Exclude))
+        {
+            args.Add("--exclude=" + pattern);
+        }
+        foreach (var file in job.ExcludeFrom)
+        {
+            args.Add("--exclude-from=" + file);
+        }
+        foreach (var file in extraFilterFiles ?? [])
+        {
+            args.Add("--filter=merge " + file);
+        }
+
+        AddRemoteShell(args);
+        args.Add("--");
+        args.Add(SourceArgument(sync));
+        args.Add(DestinationArgument(sync));
+        return new ProcessSpec(config.RsyncPath, args);
+    }
+
+    /// <summary>Lists the top level of a sync's source (to tell missing and empty sources apart).</summary>
+    public ProcessSpec BuildSourceListing(SyncPair sync)
+    {
+        var args = new List<string> { "--list-only", "--secluded-args", "--dirs" };
+        AddRemoteShell(args);
+        args.Add("--");
+        args.Add(WithTrailingSlash(SourceArgument(sync)));
+        return new ProcessSpec(config.RsyncPath, args);
+    }
+
+    private void AddRemoteShell(List<string> args)
+    {
+        if (job.HostConfig is not { } host || job.Direction == Direction.Local)
+        {
+            return;
+        }
+        args.Add("--rsh=" + SshCommand.ForRsyncRemoteShell(SshCommand.BaseArguments(config.SshPath, host)));
+        if (host.RsyncPath is { Length: > 0 } remoteRsync)
+        {
+            args.Add("--rsync-path=" + remoteRsync);
+        }
+    }
+
+    public string SourceArgument(SyncPair sync) =>
+        job.Direction == Direction.Pull && job.HostConfig is { } host ? SshCommand.RemoteSpec(host, sync.Source) : sync.Source;
+
+    public string DestinationArgument(SyncPair sync) =>
+        job.Direction == Direction.Push && job.HostConfig is { } host ? SshCommand.RemoteSpec(host, sync.Destination) : sync.Destination;
+
+    private static string WithTrailingSlash(string path) => path.EndsWith('/') ? path : path + "/";
+}

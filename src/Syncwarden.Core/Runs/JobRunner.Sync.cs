@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Logging;
+using Syncwarden.Configuration;
+using Syncwarden.Processes;
+using Syncwarden.Rsync;
+using Syncwarden.Ssh;
+
+namespace Syncwarden.Runs;
+
+public sealed partial class JobRunner
+{
+    private async Task<SyncOutcome> RunOneSyncAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, int index, string label, long runId, RunLog log, CancellationToken cancellationToken)
+    {
+        void Report(RunPhase phase, RsyncProgress? transfer = null, string? message = null) =>
+            progress.Report(new RunProgress(job.Name, runId, phase, index, job.Syncs.Count, label, transfer, message));
+
+        log.Note($"sync {index + 1}/{job.Syncs.Count}: {label}");
+        Report(RunPhase.Checking);
+
+        if (builder.SyncDeletes(sync))
+        {
+            if (!job.AllowEmptySource && await CheckSourceForDeleteAsync(job, builder, sync, log, cancellationToken).ConfigureAwait(false) is { } refusal)
+            {
+                return refusal;
+            }
+            if (job.MaxDelete is { } limit)
+            {
+                Report(RunPhase.Previewing);
+                if (await CheckDeleteLimitAsync(job, builder, sync, limit, log, cancellationToken).ConfigureAwait(false) is { } refusal2)
+                {
+                    return refusal2;
+                }
+            }
+        }
+
+        if (builder.ReceiverIsLocal && PrepareLocalDestination(sync.Destination) is { } destinationError)
+        {
+            log.Note(destinationError);
+            return SyncOutcome.Failed(destinationError);
+        }
+
+        var attempt = 0;
+        while (true)
+        {
+            var outcome = await TransferAsync(job, builder, sync, log, p => Report(RunPhase.Transferring, p), cancellationToken).ConfigureAwait(false);
+            if (builder.ReceiverIsLocal)
+            {
+                RemoveEmptyTempDir(sync.Destination);
+            }
+            if (outcome.Class != ExitCodeClass.Failure || outcome.Cancelled || !outcome.NetworkClass || attempt >= job.Retries.Count)
+            {
+                return outcome;
+            }
+            var delay = job.Retries.Delay * Math.Pow(2, attempt);
+            attempt++;
+            var note = $"attempt {attempt} failed ({outcome.Error}); retrying in {delay.TotalSeconds:0}s ({attempt}/{job.Retries.Count})";
+            log.Note(note);
+            logger.LogWarning("job {Job}: {Note}", job.Name, note);
+            Report(RunPhase.Retrying, message: note);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SyncOutcome> TransferAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, RunLog log, Action<RsyncProgress> onProgress, CancellationToken cancellationToken)
+    {
+        var spec = builder.Build(sync, RsyncMode.Transfer);
+        log.Note("$ " + spec.Display);
+        var stats = new StatsParser();
+        var stderrLines = new List<string>();
+        var lastProgressLog = DateTimeOffset.MinValue;
+
+        var stdout = new RsyncLineSplitter((segment, carriageReturn) =>
+        {
+            if (ProgressParser.TryParse(segment, out var p))
+            {
+                onProgress(p);
+                return;
+            }
+            if (segment.Length == 0)
+            {
+                return;
+            }
+            stats.Feed(segment);
+            log.Output(segment);
+        });
+        var stderr = new RsyncLineSplitter((segment, _) =>
+        {
+            if (segment.Length == 0)
+            {
+                return;
+            }
+            lock (stderrLines)
+            {
+                stderrLines.Add(segment);
+            }
+            log.Output(segment);
+        });
+
+        var result = await _runner.RunAsync(spec, chunk => stdout.Feed(chunk), chunk => stderr.Feed(chunk), cancellationToken).ConfigureAwait(false);
+        stdout.Flush();
+        stderr.Flush();
+        log.Note($"rsync (pid {result.ProcessId}) exited with {result.ExitCode} after {result.Duration.TotalSeconds:0.0}s" + (result.Cancelled ? (result.Killed ? ", killed after the grace period" : ", stopped on request") : ""));
+
+        var s = stats.SawStats ? stats.Result : null;
+        var outcome = Classify(job, result, stderrLines);
+        return outcome with
+        {
+            FilesTransferred = s?.RegularFilesTransferred ?? 0,
+            BytesTransferred = s?.TotalTransferredFileSize ?? 0,
+            TotalSize = s?.TotalFileSize ?? 0,
+            FilesDeleted = s?.DeletedFiles ?? 0,
+        };
+    }
+
+    private SyncOutcome Classify(JobConfig job, ProcessResult result, List<string> stderrLines)
+    {
+        if (result.Cancelled)
+        {
+            return new SyncOutcome(ExitCodeClass.Failure, result.ExitCode, null, true, false);
+        }
+        var code = result.ExitCode;
+        var cls = job.Classify(code);
+        var failedPaths = code == 23 ? RsyncErrorParser.FailedPaths(stderrLines) : code == 24 ? RsyncErrorParser.VanishedPaths(stderrLines) : [];
+        if (cls == ExitCodeClass.Success)
+        {
+            return new SyncOutcome(cls, code, null, false, false);
+        }
+
+        var stderrText = string.Join('\n', stderrLines);
+        var network = RetryPolicy.NetworkExitCodes.Contains(code);
+        string message;
+        if (job.HostConfig is { } host && job.Direction != Direction.Local && SshErrorExplainer.Explain(stderrText, host) is ({ } problem, { } explained) && problem != SshProblem.None)
+        {
+            message = explained;
+            // Retrying cannot fix a refused key or a wrong host key.
+            network = problem == SshProblem.Unreachable;
+        }
+        else
+        {
+            message = RsyncErrorParser.MainError(stderrLines) ?? $"rsync exited with code {code}";
+            // rsync's first specific complaint says what went wrong; its summary line says how bad.
+            var detail = stderrLines.FirstOrDefault(l => l.StartsWith("rsync:", StringComparison.Ordinal));
+            if (detail is not null && !message.Contains(detail, StringComparison.Ordinal))
+            {
+                message = detail + " — " + message;
+            }
+        }
+        if (cls == ExitCodeClass.Warning && code == 24)
+        {
+            message = $"{failedPaths.Count} file(s) vanished during the transfer (rsync exit 24)";
+        }
+        else if (code == 23 && failedPaths.Count > 0)
+        {
+            message += $"; {failedPaths.Count} path(s) failed: " + string.Join(", ", failedPaths.Take(5)) + (failedPaths.Count > 5 ? ", ..." : "");
+        }
+        return new SyncOutcome(cls, code, message, false, network && cls == ExitCodeClass.Failure) { FailedPaths = failedPaths };
+    }
+}

@@ -1,0 +1,15 @@
+using Syncwarden.Configuration;
+
+namespace Syncwarden.Runs;
+
+/// <summary>What one sync (one rsync invocation, after retries) produced.</summary>
+internal sealed record SyncOutcome(ExitCodeClass Class, int ExitCode, string? Error, bool Cancelled, bool NetworkClass)
+{
+    public long FilesTransferred { get; init; }
+    public long BytesTransferred { get; init; }
+    public long TotalSize { get; init; }
+    public long FilesDeleted { get; init; }
+    public IReadOnlyList<string> FailedPaths { get; init; } = [];
+
+    public static SyncOutcome Failed(string error, int exitCode = -1) => new(ExitCodeClass.Failure, exitCode, error, false, false);
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Syncwarden.Configuration;
+
+namespace Syncwarden.Ssh;
+
+/// <summary>Builds the argv of the system ssh client for a configured host.</summary>
+public static class SshCommand
+{
+    /// <summary>ssh program plus options, without the destination host or remote command.</summary>
+    public static IReadOnlyList<string> BaseArguments(string sshPath, HostConfig host)
+    {
+        var args = new List<string> { sshPath, "-p", host.Port.ToString(CultureInfo.InvariantCulture) };
+        if (host.User is { Length: > 0 } user)
+        {
+            args.Add("-l");
+            args.Add(user);
+        }
+        if (host.Identity is { Length: > 0 } identity)
+        {
+            args.Add("-i");
+            args.Add(identity);
+            // Only the configured key: an agent or default keys must not mask a wrong identity.
+            args.Add("-o");
+            args.Add("IdentitiesOnly=yes");
+        }
+        AddOption(args, "BatchMode", "yes");
+        AddOption(args, "ConnectTimeout", ((int)Math.Ceiling(host.ConnectTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        AddOption(args, "StrictHostKeyChecking", host.HostKeyChecking switch
+        {
+            HostKeyChecking.AcceptNew => "accept-new",
+            HostKeyChecking.No => "no",
+            _ => "yes",
+        });
+        if (host.KnownHosts is { Length: > 0 } knownHosts)
+        {
+            AddOption(args, "UserKnownHostsFile", knownHosts);
+        }
+        AddOption(args, "ServerAliveInterval", "15");
+        AddOption(args, "ServerAliveCountMax", "4");
+        foreach (var option in host.SshOptions)
+        {
+            args.Add("-o");
+            args.Add(option);
+        }
+        return args;
+    }
+
+    private static void AddOption(List<string> args, string key, string value)
+    {
+        args.Add("-o");
+        args.Add(key + "=" + value);
+    }
+
+    /// <summary>
+    /// Renders argv for rsync's -e option. rsync splits that string itself (no shell is involved):
+    /// on spaces, with single or double quotes grouping, and a doubled quote inside quotes standing
+    /// for one literal quote. Every word is single-quoted so no character can split or escape it.
+    /// </summary>
+    public static string ForRsyncRemoteShell(IEnumerable<string> argv) =>
+        string.Join(' ', argv.Select(a => "'" + a.Replace("'", "''", StringComparison.Ordinal) + "'"));
+
+    /// <summary>host:path for rsync, with IPv6 literals bracketed.</summary>
+    public static string RemoteSpec(HostConfig host, string path) =>
+        (host.Address.Contains(':', StringComparison.Ordinal) ? "[" + host.Address + "]" : host.Address) + ":" + path;
+}
