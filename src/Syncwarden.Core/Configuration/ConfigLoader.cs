@@ -1,0 +1,165 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Syncwarden.Configuration;
+
+/// <summary>
+/// Loads and validates <c>syncwarden.yaml</c>. Every problem in the file is reported as a
+/// <see cref="ConfigError"/> with file, line, column and key; loading never stops at the first one.
+/// </summary>
+public static partial class ConfigLoader
+{
+    public const string ConfigEnvironmentVariable = "SYNCWARDEN_CONFIG";
+
+    public static string DefaultPath => "/etc/syncwarden/syncwarden.yaml";
+
+    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "hosts", "jobs"];
+    private static readonly string[] LogKeys = ["file", "level"];
+    private static readonly string[] RunLogKeys = ["keep"];
+
+    private static readonly (string, LogLevelSetting)[] LogLevels =
+    [
+        ("debug", LogLevelSetting.Debug), ("info", LogLevelSetting.Info),
+        ("warning", LogLevelSetting.Warning), ("error", LogLevelSetting.Error),
+    ];
+
+    /// <summary>The command-line option if given, else <c>$SYNCWARDEN_CONFIG</c>, else <see cref="DefaultPath"/>.</summary>
+    public static string ResolvePath(string? cliOption)
+    {
+        if (!string.IsNullOrWhiteSpace(cliOption))
+        {
+            return cliOption;
+        }
+        var fromEnvironment = Environment.GetEnvironmentVariable(ConfigEnvironmentVariable);
+        return string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultPath : fromEnvironment;
+    }
+
+    /// <summary>Reads, permission-checks and validates the file at <paramref name="path"/>.</summary>
+    public static ConfigLoadResult Load(string path)
+    {
+        string yaml;
+        try
+        {
+            yaml = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return FileProblem(path, "the configuration file does not exist",
+                $"create it (see docs/configuration.md), or point to another file with --config or ${ConfigEnvironmentVariable}");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return FileProblem(path, "the configuration file cannot be read: permission denied",
+                "run syncwarden as the user that owns the file (usually root), or fix its ownership");
+        }
+        catch (IOException ex)
+        {
+            return FileProblem(path, $"the configuration file cannot be read: {ex.Message}",
+                "check that the path names a regular file");
+        }
+        return ParseCore(yaml, path, checkPermissions: true);
+    }
+
+    /// <summary>Validates YAML text; <paramref name="sourceFile"/> is only used in error messages. No permission check.</summary>
+    public static ConfigLoadResult Parse(string yaml, string sourceFile) => ParseCore(yaml, sourceFile, checkPermissions: false);
+
+    private static ConfigLoadResult FileProblem(string path, string message, string hint) =>
+        new(null, [new ConfigError(path, 0, 0, "", message, hint)]);
+
+    private static ConfigLoadResult ParseCore(string yaml, string sourceFile, bool checkPermissions)
+    {
+        var reader = new ConfigReader(sourceFile);
+        var root = ReadYaml(yaml, reader);
+        SyncwardenConfig? config = null;
+        if (root is not null)
+        {
+            if (checkPermissions)
+            {
+                CheckSecretsPermissions(root, sourceFile, reader);
+            }
+            config = BindRoot(root, reader);
+        }
+
+        var errors = reader.Errors
+            .Select((error, order) => (error, order))
+            .OrderBy(e => e.error.Line).ThenBy(e => e.error.Column).ThenBy(e => e.order)
+            .Select(e => e.error)
+            .ToList();
+        // A half-bound config is never handed out: callers could otherwise run a job with a dropped option.
+        return new ConfigLoadResult(errors.Count == 0 ? config : null, errors);
+    }
+
+    private static SyncwardenConfig? BindRoot(YamlNode root, ConfigReader reader)
+    {
+        if (ReadRootMapping(root, reader) is not { } top)
+        {
+            return null;
+        }
+
+        var hosts = top.Get("hosts") is { } hostsNode ? BindHosts(hostsNode, reader) : new Dictionary<string, HostConfig>();
+        var jobs = top.Get("jobs") is { } jobsNode ? BindJobs(jobsNode, hosts, reader) : [];
+
+        var config = new SyncwardenConfig { SourceFile = reader.File, Hosts = hosts, Jobs = jobs };
+        if (top.Get("state-dir") is { } stateDir && reader.Text(stateDir, top.PathOf("state-dir"), "state-dir: /var/lib/syncwarden") is { } s)
+        {
+            config = config with { StateDir = s };
+        }
+        if (top.Get("rsync-path") is { } rsync && reader.Text(rsync, top.PathOf("rsync-path"), "rsync-path: /usr/bin/rsync") is { } r)
+        {
+            config = config with { RsyncPath = r };
+        }
+        if (top.Get("ssh-path") is { } ssh && reader.Text(ssh, top.PathOf("ssh-path"), "ssh-path: /usr/bin/ssh") is { } p)
+        {
+            config = config with { SshPath = p };
+        }
+        if (top.Get("log") is { } log)
+        {
+            config = config with { Log = BindLog(log, reader) };
+        }
+        if (top.Get("run-logs") is { } runLogs)
+        {
+            config = config with { RunLogs = BindRunLogs(runLogs, reader) };
+        }
+        return config;
+    }
+
+    private static MappingView? ReadRootMapping(YamlNode root, ConfigReader reader)
+    {
+        if (root is YamlMappingNode)
+        {
+            return reader.Map(root, "", TopLevelKeys, "");
+        }
+        reader.Error(root, "", $"the file must be a mapping of settings, got {ConfigReader.Describe(root)}",
+            "start with top-level keys such as hosts: and jobs:");
+        return null;
+    }
+
+    private static LogSettings BindLog(YamlNode node, ConfigReader reader)
+    {
+        var settings = new LogSettings();
+        if (reader.Map(node, "log", LogKeys, "log: { file: /var/log/syncwarden.log, level: info }") is not { } log)
+        {
+            return settings;
+        }
+        if (log.Get("file") is { } file && reader.Text(file, log.PathOf("file"), "file: /var/log/syncwarden.log") is { } f)
+        {
+            settings = settings with { File = f };
+        }
+        if (log.Get("level") is { } level && reader.Choice(level, log.PathOf("level"), LogLevels) is { } l)
+        {
+            settings = settings with { Level = l };
+        }
+        return settings;
+    }
+
+    private static RunLogSettings BindRunLogs(YamlNode node, ConfigReader reader)
+    {
+        var settings = new RunLogSettings();
+        if (reader.Map(node, "run-logs", RunLogKeys, "run-logs: { keep: 200 }") is { } runLogs
+            && runLogs.Get("keep") is { } keep
+            && reader.Integer(keep, runLogs.PathOf("keep"), 1, int.MaxValue, "a whole number of run logs", "keep: 200") is { } k)
+        {
+            settings = settings with { Keep = (int)k };
+        }
+        return settings;
+    }
+}
