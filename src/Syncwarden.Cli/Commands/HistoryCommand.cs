@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Spectre.Console;
+using System.Globalization;
 using Syncwarden.Cli.Output;
 using Syncwarden.History;
 
@@ -41,18 +41,14 @@ internal static class HistoryCommand
                 Console.WriteLine("no runs recorded yet");
                 return CliApp.Ok;
             }
-            var table = new Table().Border(TableBorder.Simple);
-            foreach (var header in new[] { "RUN", "JOB", "STARTED", "DURATION", "RESULT", "FILES", "BYTES", "DELETED", "ERROR" })
-            {
-                table.AddColumn(header);
-            }
+            var table = new TextTable("RUN", "JOB", "STARTED", "DURATION", "RESULT", "FILES", "BYTES", "DELETED", "ERROR");
             foreach (var r in runs)
             {
-                table.AddRow(r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(r.Job), Format.Time(r.StartedAt), Format.Duration(r.Duration),
-                    HistoryStore.ResultName(r.Result), r.FilesTransferred.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Bytes(r.BytesTransferred),
-                    r.FilesDeleted.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(r.Error ?? ""));
+                table.Add(r.Id.ToString(CultureInfo.InvariantCulture), r.Job, Format.Time(r.StartedAt), Format.Duration(r.Duration),
+                    HistoryStore.ResultName(r.Result), r.FilesTransferred.ToString(CultureInfo.InvariantCulture), Format.Bytes(r.BytesTransferred),
+                    r.FilesDeleted.ToString(CultureInfo.InvariantCulture), r.Error ?? "");
             }
-            AnsiConsole.Write(table);
+            Console.WriteLine(table);
             return CliApp.Ok;
         });
         return command;

@@ -51,7 +51,7 @@ internal static class PlanCommand
         {
             var ofKind = p.Of(kind).ToList();
             truncated |= ofKind.Count > max;
-            items.AddRange(ofKind.Take(max).Select(c => new PlanItemJson(kind.ToString().ToLowerInvariant(), c.Path, c.Size)));
+            items.AddRange(ofKind.Take(max).Select(c => new PlanItemJson(kind.ToString().ToLowerInvariant(), c.IsDirectory ? c.Path + "/" : c.Path, c.IsDirectory ? 0 : c.Size)));
         }
         return new PlanSyncJson(p.Source, p.Destination, p.Error,
             p.Count(ChangeKind.Create), p.Bytes(ChangeKind.Create), p.Count(ChangeKind.Update), p.Bytes(ChangeKind.Update),
@@ -75,7 +75,7 @@ internal static class PlanCommand
             {
                 foreach (var item in group)
                 {
-                    Console.WriteLine($"  {group.Key,-7} {item.Path}" + (item.Kind == "delete" ? "" : $" ({Format.Bytes(item.Size)})"));
+                    Console.WriteLine($"  {group.Key,-7} {item.Path}" + (item.Kind == "delete" || item.Path.EndsWith('/') ? "" : $" ({Format.Bytes(item.Size)})"));
                 }
             }
             if (s.Truncated)

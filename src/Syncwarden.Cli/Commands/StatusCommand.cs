@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Spectre.Console;
 using Syncwarden.Cli.Output;
 using Syncwarden.History;
 
@@ -30,33 +29,21 @@ internal static class StatusCommand
                 Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<JobStatusJson>>(rows, CliJson.Default.IReadOnlyListJobStatusJson));
                 return CliApp.Ok;
             }
-            var table = new Table().Border(TableBorder.Simple);
-            foreach (var header in new[] { "JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS" })
-            {
-                table.AddColumn(header);
-            }
+            var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS");
             foreach (var r in rows)
             {
-                table.AddRow(Markup.Escape(r.Job), r.Direction + (r.Host is { } h ? " " + Markup.Escape(h) : ""), Colour(r.LastResult),
+                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.LastResult ?? "never run",
                     Format.Time(r.LastRunAt), Format.Duration(r.LastDurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null),
                     r.LastBytesTransferred is { } b ? Format.Bytes(b) : "-", Format.Time(r.LastSuccessAt));
             }
-            AnsiConsole.Write(table);
-            foreach (var r in rows.Where(r => r.LastError is not null && r.LastResult is "failed" or "warning"))
+            Console.WriteLine(table);
+            foreach (var r in rows.Where(r => r.LastError is not null && r.LastResult is "failed" or "warning" or "cancelled"))
             {
-                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(r.Job)}[/]: {Markup.Escape(r.LastError!)}");
+                Console.WriteLine($"{r.Job}: {r.LastError}");
             }
             return CliApp.Ok;
         });
         return command;
     }
 
-    private static string Colour(string? result) => result switch
-    {
-        null => "never run",
-        "succeeded" => "[green]succeeded[/]",
-        "warning" => "[yellow]warning[/]",
-        "failed" => "[red]failed[/]",
-        _ => result,
-    };
 }

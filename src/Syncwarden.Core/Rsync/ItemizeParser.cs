@@ -45,7 +45,8 @@ public static class ItemizeParser
             return false;
         }
 
-        var isDirectory = flags[1] == 'd' || rawPath.EndsWith('/');
+        // "*deleting" has a 'd' in second place too: for deletions only the trailing '/' tells.
+        var isDirectory = flags.StartsWith(DeletingFlags, StringComparison.Ordinal) ? rawPath.EndsWith('/') : flags[1] == 'd' || rawPath.EndsWith('/');
         var path = RsyncEscapes.Unescape(rawPath.Length > 1 ? rawPath.TrimEnd('/') : rawPath);
 
         ChangeKind kind;

@@ -14,7 +14,7 @@ public sealed record SyncPreview(
 {
     public IEnumerable<ItemizedChange> Of(ChangeKind kind) => Changes.Where(c => c.Kind == kind);
     public long Count(ChangeKind kind) => Changes.LongCount(c => c.Kind == kind);
-    public long Bytes(ChangeKind kind) => Changes.Where(c => c.Kind == kind).Sum(c => c.Size);
+    public long Bytes(ChangeKind kind) => Changes.Where(c => c.Kind == kind && !c.IsDirectory).Sum(c => c.Size);
 
     /// <summary>
     /// Entries the destination holds now, estimated from the dry run: the source's entries, minus
