@@ -45,12 +45,14 @@ public static class ItemizeParser
             return false;
         }
 
-        // "*deleting" has a 'd' in second place too: for deletions only the trailing '/' tells.
-        var isDirectory = flags.StartsWith(DeletingFlags, StringComparison.Ordinal) ? rawPath.EndsWith('/') : flags[1] == 'd' || rawPath.EndsWith('/');
+        // "*deleting" has no type column (its second char is the 'd' of "deleting"), so
+        // deletions rely on the trailing '/' rsync prints for directory names.
+        var isDeletion = flags.StartsWith(DeletingFlags, StringComparison.Ordinal);
+        var isDirectory = rawPath.EndsWith('/') || (!isDeletion && flags[1] == 'd');
         var path = RsyncEscapes.Unescape(rawPath.Length > 1 ? rawPath.TrimEnd('/') : rawPath);
 
         ChangeKind kind;
-        if (flags.StartsWith(DeletingFlags, StringComparison.Ordinal))
+        if (isDeletion)
         {
             kind = ChangeKind.Delete;
         }
