@@ -101,8 +101,15 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
         args.Add("--");
         args.Add(SourceArgument(sync));
         args.Add(DestinationArgument(sync));
-        return new ProcessSpec(config.RsyncPath, args);
+        return Spec(args);
     }
+
+    /// <summary>
+    /// rsync's numbers follow the locale (separators, decimal point); the parsers expect the C
+    /// locale, in which rsync also escapes every non-ASCII byte of a name as \#ooo.
+    /// </summary>
+    private ProcessSpec Spec(List<string> args) =>
+        new(config.RsyncPath, args) { Environment = new Dictionary<string, string?> { ["LC_ALL"] = "C" } };
 
     /// <summary>Lists the top level of a sync's source (to tell missing and empty sources apart).</summary>
     public ProcessSpec BuildSourceListing(SyncPair sync)
@@ -111,7 +118,7 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
         AddRemoteShell(args);
         args.Add("--");
         args.Add(WithTrailingSlash(SourceArgument(sync)));
-        return new ProcessSpec(config.RsyncPath, args);
+        return Spec(args);
     }
 
     private void AddRemoteShell(List<string> args)

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Syncwarden.Processes;
+
+namespace Syncwarden.Tests.Processes;
+
+public sealed class ProcessRunnerTests
+{
+    [Fact]
+    public async Task Output_of_a_real_child_is_captured_and_its_exit_code_returned()
+    {
+        var spec = new ProcessSpec("/bin/sh", ["-c", "printf 'out\\r1\\n'; printf 'err\\n' >&2; exit 23"]) { TerminateWithParent = false };
+
+        var (result, stdout, stderr) = await ProcessRunner.Default.CaptureAsync(spec);
+
+        result.ExitCode.Should().Be(23);
+        stdout.Should().Be("out\r1\n");
+        stderr.Should().Be("err\n");
+        result.Cancelled.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Arguments_are_passed_verbatim_never_through_a_shell()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), "sw-pwned-" + Guid.NewGuid().ToString("N"));
+        string[] hostile = ["$(touch " + marker + ")", "; touch " + marker, "`touch " + marker + "`", "a b", "-n", "é\nx"];
+
+        var (result, stdout, _) = await ProcessRunner.Default.CaptureAsync(new ProcessSpec("/usr/bin/printf", ["%s\\0", .. hostile]));
+
+        result.ExitCode.Should().Be(0);
+        stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).Should().Equal(hostile);
+        File.Exists(marker).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Cancellation_sends_sigterm_and_the_child_is_gone()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var spec = new ProcessSpec("/bin/sleep", ["30"]) { GracePeriod = TimeSpan.FromSeconds(5) };
+
+        var result = await ProcessRunner.Default.RunAsync(spec, cancellationToken: cts.Token);
+
+        result.Cancelled.Should().BeTrue();
+        result.Killed.Should().BeFalse("sleep exits on SIGTERM");
+        result.ExitCode.Should().NotBe(0);
+        IsAlive(result.ProcessId).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_child_ignoring_sigterm_is_killed_after_the_grace_period()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var spec = new ProcessSpec("/bin/sh", ["-c", "trap '' TERM; sleep 30 & wait; sleep 30"]) { GracePeriod = TimeSpan.FromMilliseconds(500) };
+
+        var result = await ProcessRunner.Default.RunAsync(spec, cancellationToken: cts.Token);
+
+        result.Cancelled.Should().BeTrue();
+        result.Killed.Should().BeTrue();
+        IsAlive(result.ProcessId).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_missing_program_is_a_clear_error_naming_it()
+    {
+        var act = () => ProcessRunner.Default.RunAsync(new ProcessSpec("no-such-program-xyz", []));
+
+        (await act.Should().ThrowAsync<ProcessStartException>()).WithMessage("*no-such-program-xyz*not found*");
+    }
+
+    [Fact]
+    public async Task Child_gets_sigterm_when_its_parent_dies()
+    {
+        // A helper shell plays "syncwarden": it starts a child through setpriv like the runner does, then is killed -9.
+        var pidFile = Path.Combine(Path.GetTempPath(), "sw-child-" + Guid.NewGuid().ToString("N"));
+        var script = $"/usr/bin/setpriv --pdeathsig TERM -- /bin/sh -c 'echo $$ > {pidFile}; exec sleep 60' & wait";
+        var (parent, _, _) = (await ProcessRunner.Default.CaptureAsync(new ProcessSpec("/bin/sh", ["-c", $"{script} & echo $!"]) { TerminateWithParent = false }), 0, 0);
+        parent.Result.ExitCode.Should().Be(0);
+        var helperPid = int.Parse(parent.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await WaitFor(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0);
+        var childPid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        IsAlive(childPid).Should().BeTrue();
+
+        ProcessRunner.Signal(helperPid, 9);
+
+        await WaitFor(() => !IsAlive(childPid));
+        IsAlive(childPid).Should().BeFalse();
+        File.Delete(pidFile);
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition() && sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+        try
+        {
+            // A zombie (state Z) has exited; it only waits to be reaped by its parent.
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using Syncwarden.Configuration;
+using Syncwarden.Rsync;
+
+namespace Syncwarden.Tests.Rsync;
+
+public sealed class RsyncCommandBuilderTests
+{
+    private static readonly HostConfig s_host = new()
+    {
+        Name = "nas1", Address = "192.0.2.10", User = "replicate", Port = 2222, Identity = "/etc/syncwarden/id ed25519",
+        KnownHosts = "/etc/syncwarden/known_hosts", SshOptions = ["Compression=yes"],
+    };
+
+    private static SyncwardenConfig Config => new() { SourceFile = "/etc/syncwarden/syncwarden.yaml", RsyncPath = "/usr/bin/rsync" };
+
+    private static JobConfig Job(Direction direction, params SyncPair[] syncs) => new()
+    {
+        Name = "nightly", Direction = direction, Host = direction == Direction.Local ? null : "nas1",
+        HostConfig = direction == Direction.Local ? null : s_host, Syncs = syncs,
+    };
+
+    [Fact]
+    public void Local_transfer_uses_archive_secluded_args_partial_dir_temp_dir_and_progress()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup" };
+        var spec = new RsyncCommandBuilder(Config, Job(Direction.Local, sync)).Build(sync, RsyncMode.Transfer);
+
+        spec.FileName.Should().Be("/usr/bin/rsync");
+        spec.Arguments.Should().StartWith(["--archive", "--secluded-args", "--partial-dir=.syncwarden-partial"]);
+        spec.Arguments.Should().Contain(["--info=progress2", "--stats", "--temp-dir=.syncwarden-tmp", "--exclude=/.syncwarden-tmp/"]);
+        spec.Arguments.Should().NotContain(a => a.StartsWith("--rsh", StringComparison.Ordinal));
+        spec.Arguments.TakeLast(3).Should().Equal("--", "/data/work", "/backup");
+        spec.Environment.Should().Contain("LC_ALL", "C");
+    }
+
+    [Fact]
+    public void Delete_option_adds_delete_delay_so_deletions_wait_for_the_transfer()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup", Options = ["--delete"] };
+        var builder = new RsyncCommandBuilder(Config, Job(Direction.Local, sync));
+
+        var args = builder.Build(sync, RsyncMode.Transfer).Arguments.ToList();
+
+        builder.SyncDeletes(sync).Should().BeTrue();
+        args.Should().Contain("--delete-delay");
+        args.IndexOf("--delete-delay").Should().BeLessThan(args.IndexOf("--delete"));
+    }
+
+    [Fact]
+    public void Sync_without_delete_option_does_not_delete()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup" };
+        var builder = new RsyncCommandBuilder(Config, Job(Direction.Local, sync));
+
+        builder.SyncDeletes(sync).Should().BeFalse();
+        builder.Build(sync, RsyncMode.Transfer).Arguments.Should().NotContain(a => a.StartsWith("--delete", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Push_targets_the_host_and_passes_ssh_options_through_rsh()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/srv/replica" };
+        var job = Job(Direction.Push, sync) with { Bandwidth = 5000 };
+        var args = new RsyncCommandBuilder(Config, job).Build(sync, RsyncMode.Transfer).Arguments;
+
+        args.Should().Contain("--bwlimit=5000");
+        args[^1].Should().Be("192.0.2.10:/srv/replica");
+        args[^2].Should().Be("/data/work");
+        args.Should().NotContain(a => a.StartsWith("--temp-dir", StringComparison.Ordinal), "the receiver is remote");
+        var rsh = args.Single(a => a.StartsWith("--rsh=", StringComparison.Ordinal));
+        rsh.Should().Contain("'-p' '2222'").And.Contain("'-l' 'replicate'").And.Contain("'-i' '/etc/syncwarden/id ed25519'")
+            .And.Contain("'BatchMode=yes'").And.Contain("'StrictHostKeyChecking=yes'").And.Contain("'UserKnownHostsFile=/etc/syncwarden/known_hosts'")
+            .And.Contain("'Compression=yes'");
+    }
+
+    [Fact]
+    public void Pull_reads_from_the_host_into_the_local_destination()
+    {
+        var sync = new SyncPair { Source = "/mnt/storage/work", Destination = "/mnt/backup" };
+        var builder = new RsyncCommandBuilder(Config, Job(Direction.Pull, sync));
+        var args = builder.Build(sync, RsyncMode.Transfer).Arguments;
+
+        args.TakeLast(2).Should().Equal("192.0.2.10:/mnt/storage/work", "/mnt/backup");
+        builder.ReceiverIsLocal.Should().BeTrue();
+        args.Should().Contain("--temp-dir=.syncwarden-tmp");
+    }
+
+    [Fact]
+    public void Preview_is_a_dry_run_with_itemized_output_and_no_temp_dir()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup", Options = ["--delete"] };
+        var args = new RsyncCommandBuilder(Config, Job(Direction.Local, sync)).Build(sync, RsyncMode.Preview).Arguments;
+
+        args.Should().Contain(["--dry-run", "--out-format=" + ItemizeParser.OutFormat, "--delete-delay"]);
+        args.Should().NotContain("--info=progress2");
+        args.Should().NotContain(a => a.StartsWith("--temp-dir", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Includes_come_before_excludes_and_sync_excludes_before_job_excludes()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup", Exclude = ["cache/"] };
+        var job = Job(Direction.Local, sync) with { Include = ["keep.tmp"], Exclude = ["*.tmp"], ExcludeFrom = ["/etc/x.list"], IncludeFrom = ["/etc/i.list"] };
+        var args = new RsyncCommandBuilder(Config, job).Build(sync, RsyncMode.Transfer).Arguments.ToList();
+
+        args.IndexOf("--include=keep.tmp").Should().BeLessThan(args.IndexOf("--exclude=*.tmp"));
+        args.IndexOf("--include-from=/etc/i.list").Should().BeLessThan(args.IndexOf("--exclude=cache/"));
+        args.IndexOf("--exclude=cache/").Should().BeLessThan(args.IndexOf("--exclude=*.tmp"));
+        args.Should().Contain("--exclude-from=/etc/x.list");
+    }
+
+    [Fact]
+    public void Ipv6_host_address_is_bracketed()
+    {
+        var sync = new SyncPair { Source = "/data", Destination = "/backup" };
+        var job = Job(Direction.Push, sync) with { HostConfig = s_host with { Address = "fd00::5" } };
+
+        new RsyncCommandBuilder(Config, job).DestinationArgument(sync).Should().Be("[fd00::5]:/backup");
+    }
+
+    [Fact]
+    public void Source_listing_lists_the_top_level_of_the_source_directory()
+    {
+        var sync = new SyncPair { Source = "/mnt/storage/work", Destination = "/mnt/backup" };
+        var args = new RsyncCommandBuilder(Config, Job(Direction.Pull, sync)).BuildSourceListing(sync).Arguments;
+
+        args.Should().Contain(["--list-only", "--dirs"]);
+        args[^1].Should().Be("192.0.2.10:/mnt/storage/work/");
+    }
+}
