@@ -46,9 +46,6 @@ public sealed class NetworkNamespace : IAsyncDisposable
     /// <summary>Address inside the namespace.</summary>
     public string NamespaceAddress { get; }
 
-    /// <summary>True between <see cref="CutLinkAsync"/> and <see cref="RestoreLinkAsync"/>.</summary>
-    public bool IsCut { get; private set; }
-
     /// <summary>Creates the namespace and link; on any failure removes whatever was created and rethrows.</summary>
     public static async Task<NetworkNamespace> CreateAsync(CancellationToken cancellationToken = default)
     {
@@ -72,18 +69,30 @@ public sealed class NetworkNamespace : IAsyncDisposable
     public Task<ProcessResult> ExecAsync(IEnumerable<string> command, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         TestProcess.RunAsync("ip", ExecArgs([.. command]), timeout ?? TestProcess.DefaultTimeout, cancellationToken: cancellationToken);
 
-    /// <summary>Simulates a network cut: the root-side veth goes down, packets to the namespace are dropped.</summary>
-    public async Task CutLinkAsync(CancellationToken cancellationToken = default)
+    /// <summary>How the link is cut; see <see cref="LinkCut"/>.</summary>
+    public LinkCut? Cut { get; private set; }
+
+    /// <summary>
+    /// Simulates a network cut. <see cref="LinkCut.HostSideDown"/> (default) sets the root-side veth down:
+    /// new connections fail at once (the guard blackhole route answers), established ones stall.
+    /// <see cref="LinkCut.SilentDrop"/> sets the namespace-side veth down instead: every packet vanishes,
+    /// so connects hit their timeout, like a pulled cable.
+    /// </summary>
+    public async Task CutLinkAsync(LinkCut how = LinkCut.HostSideDown, CancellationToken cancellationToken = default)
     {
-        await IpAsync(["link", "set", HostInterface, "down"], cancellationToken).ConfigureAwait(false);
-        IsCut = true;
+        string[] args = how == LinkCut.HostSideDown
+            ? ["link", "set", HostInterface, "down"]
+            : ["-n", Name, "link", "set", NamespaceInterface, "down"];
+        await IpAsync(args, cancellationToken).ConfigureAwait(false);
+        Cut = how;
     }
 
-    /// <summary>Brings the root-side veth back up and restores its address route.</summary>
+    /// <summary>Brings both veth ends back up (the connected route comes back with the root side).</summary>
     public async Task RestoreLinkAsync(CancellationToken cancellationToken = default)
     {
+        await IpAsync(["-n", Name, "link", "set", NamespaceInterface, "up"], cancellationToken).ConfigureAwait(false);
         await IpAsync(["link", "set", HostInterface, "up"], cancellationToken).ConfigureAwait(false);
-        IsCut = false;
+        Cut = null;
     }
 
     public async ValueTask DisposeAsync()
@@ -173,4 +182,14 @@ public sealed class NetworkNamespace : IAsyncDisposable
             // Keep cleaning up the rest.
         }
     }
+}
+
+/// <summary>Ways to cut a <see cref="NetworkNamespace"/> link.</summary>
+public enum LinkCut
+{
+    /// <summary>Root-side veth down: its route goes, the blackhole guard makes connects fail immediately.</summary>
+    HostSideDown,
+
+    /// <summary>Namespace-side veth down: packets are silently lost, connects time out.</summary>
+    SilentDrop,
 }
