@@ -9,8 +9,11 @@ public sealed partial class SshServer
     /// <summary>Port sshd uses inside a namespace: each namespace has its own port space, so any fixed port is free.</summary>
     public const int NamespacePort = 2222;
 
-    /// <summary>Starts sshd on a free 127.0.0.1 port and waits until a real ssh login works.</summary>
-    public static async Task<SshServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts sshd on a free 127.0.0.1 port and waits until a real ssh login works.
+    /// <paramref name="extraConfigLines"/> go before the defaults, so they win (sshd keeps the first value it reads).
+    /// </summary>
+    public static async Task<SshServer> StartAsync(IReadOnlyList<string>? extraConfigLines = null, CancellationToken cancellationToken = default)
     {
         // A free port can be taken by someone else between probing and sshd's bind; try a few.
         Exception? last = null;
@@ -18,7 +21,7 @@ public sealed partial class SshServer
         {
             try
             {
-                return await StartCoreAsync("127.0.0.1", GetFreeLoopbackPort(), ns: null, cancellationToken).ConfigureAwait(false);
+                return await StartCoreAsync("127.0.0.1", GetFreeLoopbackPort(), ns: null, extraConfigLines, cancellationToken).ConfigureAwait(false);
             }
             catch (SshServerStartException ex) when (ex.Message.Contains("Address already in use", StringComparison.Ordinal))
             {
@@ -30,10 +33,10 @@ public sealed partial class SshServer
     }
 
     /// <summary>Starts sshd inside <paramref name="ns"/>, listening on its <see cref="NetworkNamespace.NamespaceAddress"/>.</summary>
-    public static Task<SshServer> StartInNamespaceAsync(NetworkNamespace ns, CancellationToken cancellationToken = default) =>
-        StartCoreAsync(ns.NamespaceAddress, NamespacePort, ns, cancellationToken);
+    public static Task<SshServer> StartInNamespaceAsync(NetworkNamespace ns, IReadOnlyList<string>? extraConfigLines = null, CancellationToken cancellationToken = default) =>
+        StartCoreAsync(ns.NamespaceAddress, NamespacePort, ns, extraConfigLines, cancellationToken);
 
-    private static async Task<SshServer> StartCoreAsync(string address, int port, NetworkNamespace? ns, CancellationToken cancellationToken)
+    private static async Task<SshServer> StartCoreAsync(string address, int port, NetworkNamespace? ns, IReadOnlyList<string>? extraConfigLines, CancellationToken cancellationToken)
     {
         var dir = new TempDir("sshd");
         RunningProcess? sshd = null;
@@ -48,7 +51,8 @@ public sealed partial class SshServer
             File.Copy(clientKey + ".pub", dir.Combine("authorized_keys"));
 
             var config = dir.Combine("sshd_config");
-            await File.WriteAllTextAsync(config, $"""
+            var extra = extraConfigLines is null ? "" : string.Join('\n', extraConfigLines) + "\n";
+            await File.WriteAllTextAsync(config, extra + $"""
                 Port {port.ToString(CultureInfo.InvariantCulture)}
                 ListenAddress {address}
                 AddressFamily inet

@@ -75,4 +75,19 @@ public sealed class SshServerTests(SshServerFixture fixture)
         ProcFs.FindByCommandLine(config).Should().BeEmpty();
         Directory.Exists(dir).Should().BeFalse();
     }
+
+    [Fact]
+    public async Task Failed_start_reports_sshd_stderr_and_cleans_up()
+    {
+        // Act
+        var act = () => SshServer.StartAsync(["NoSuchOption yes"]);
+
+        // Assert
+        var thrown = await act.Should().ThrowAsync<SshServerStartException>();
+        thrown.Which.Message.Should().Contain("NoSuchOption");
+        var config = System.Text.RegularExpressions.Regex.Match(thrown.Which.Message, @"config (\S+)/sshd_config").Groups[1].Value;
+        config.Should().StartWith("/tmp/syncwarden-it-sshd-");
+        Directory.Exists(config).Should().BeFalse();
+        ProcFs.FindByCommandLine(config).Should().BeEmpty();
+    }
 }
