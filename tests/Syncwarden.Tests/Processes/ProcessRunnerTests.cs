@@ -69,21 +69,29 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Child_gets_sigterm_when_its_parent_dies()
     {
-        // A helper shell plays "syncwarden": it starts a child through setpriv like the runner does, then is killed -9.
-        var pidFile = Path.Combine(Path.GetTempPath(), "sw-child-" + Guid.NewGuid().ToString("N"));
-        var script = $"/usr/bin/setpriv --pdeathsig TERM -- /bin/sh -c 'echo $$ > {pidFile}; exec sleep 60' & wait";
-        var (parent, _, _) = (await ProcessRunner.Default.CaptureAsync(new ProcessSpec("/bin/sh", ["-c", $"{script} & echo $!"]) { TerminateWithParent = false }), 0, 0);
-        parent.Result.ExitCode.Should().Be(0);
-        var helperPid = int.Parse(parent.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        await WaitFor(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0);
-        var childPid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        // A shell plays "syncwarden": it starts a child through setpriv exactly as the runner does,
+        // prints both pids, then waits until it is killed with SIGKILL.
+        var pids = new TaskCompletionSource<string>();
+        var output = new System.Text.StringBuilder();
+        var spec = new ProcessSpec("/bin/sh", ["-c", "/usr/bin/setpriv --pdeathsig TERM -- /bin/sleep 60 & echo \"$$ $!\"; wait"]) { TerminateWithParent = false };
+        var run = ProcessRunner.Default.RunAsync(spec, chunk =>
+        {
+            output.Append(chunk);
+            if (output.ToString().Contains('\n', StringComparison.Ordinal))
+            {
+                pids.TrySetResult(output.ToString());
+            }
+        });
+        var parts = (await pids.Task.WaitAsync(TimeSpan.FromSeconds(10))).Trim().Split(' ');
+        var (shellPid, childPid) = (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        await WaitFor(() => IsAlive(childPid) && File.ReadAllText($"/proc/{childPid}/cmdline").Contains("sleep", StringComparison.Ordinal));
         IsAlive(childPid).Should().BeTrue();
 
-        ProcessRunner.Signal(helperPid, 9);
+        ProcessRunner.Signal(shellPid, 9);
+        await run;
 
         await WaitFor(() => !IsAlive(childPid));
-        IsAlive(childPid).Should().BeFalse();
-        File.Delete(pidFile);
+        IsAlive(childPid).Should().BeFalse("the kernel sends SIGTERM to the child when its parent dies");
     }
 
     private static async Task WaitFor(Func<bool> condition)
