@@ -283,4 +283,39 @@ public sealed class ConfigLoaderErrorTests
             "jobs.two.syncs[0].destination");
         result.Errors.Should().OnlyContain(e => e.Line > 0 && e.Column > 0 && e.Hint != null);
     }
+
+    [Fact]
+    public void Unclosed_flow_list_is_a_syntax_error_not_a_crash()
+    {
+        // Arrange
+        const string yaml = """
+            jobs: [a, b
+            hosts: {}
+            """;
+
+        // Act
+        var error = ConfigErrors.Single(yaml);
+
+        // Assert
+        error.Line.Should().BeGreaterThan(0);
+        error.Message.Should().Contain("YAML");
+    }
+
+    [Fact]
+    public void Second_yaml_document_is_an_error()
+    {
+        // Arrange
+        const string yaml = """
+            jobs: {}
+            ---
+            jobs: {}
+            """;
+
+        // Act
+        var error = ConfigErrors.Single(yaml);
+
+        // Assert
+        error.Line.Should().Be(2);
+        error.Message.Should().Contain("more than one YAML document");
+    }
 }
