@@ -24,7 +24,8 @@ public static partial class ConfigLoader
         }
         catch (YamlException ex)
         {
-            reader.SyntaxError(ex.Start, SyntaxMessage(ex));
+            reader.SyntaxError(FirstTabIndent(yaml) is { } tab && ex.Message.Contains("tab", StringComparison.Ordinal) ? tab : ex.Start,
+                SyntaxMessage(ex));
             return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
@@ -66,6 +67,22 @@ public static partial class ConfigLoader
             reader.SyntaxError(ex.Start, SyntaxMessage(ex));
             return null;
         }
+    }
+
+    // YamlDotNet reports tab indentation at the start of the enclosing mapping; point at the tab instead.
+    private static Mark? FirstTabIndent(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return new Mark(0, i + 1, tab + 1);
+            }
+        }
+        return null;
     }
 
     private static string SyntaxMessage(YamlException ex)

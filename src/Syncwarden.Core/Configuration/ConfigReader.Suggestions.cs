@@ -22,7 +22,14 @@ internal sealed partial class ConfigReader
             }
         }
         var limit = Math.Max(2, word.Length / 3);
-        return bestDistance <= limit ? best : null;
+        if (bestDistance <= limit)
+        {
+            return best;
+        }
+        // Abbreviations such as "warn" for "warning" are too far apart by edit distance but obvious to a reader.
+        return word.Length >= 3
+            ? candidates.FirstOrDefault(c => c.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            : null;
     }
 
     /// <summary>Levenshtein distance: insertions, deletions and substitutions each cost one.</summary>

@@ -66,8 +66,13 @@ public static class DurationParser
                 error = $"expected a duration such as {Examples}, got \"{s}\"";
                 return false;
             }
+            var digitsEnd = i;
+            while (i < s.Length && s[i] == ' ')
+            {
+                i++;
+            }
             var unitStart = i;
-            while (i < s.Length && char.IsAsciiLetterLower(s[i]))
+            while (i < s.Length && char.IsAsciiLetter(s[i]))
             {
                 i++;
             }
@@ -86,7 +91,7 @@ public static class DurationParser
                 return false;
             }
             lastUnit = unit;
-            if (!long.TryParse(s[start..unitStart], NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+            if (!long.TryParse(s[start..digitsEnd], NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
             {
                 error = $"duration \"{s}\" is too large";
                 return false;

@@ -126,9 +126,17 @@ public static class RsyncOptionPolicy
             return null;
         }
 
+        // "-av" is how nearly every rsync command line starts; a 'v' inside a bundle with other letters is
+        // tolerated because the engine sets rsync's output format explicitly, which wins over plain verbosity.
+        // "-v" and "-vv" on their own are refused like --verbose.
+        var bundle = option.Length > 2 && option.AsSpan(1).ContainsAnyExcept('v');
         for (var i = 1; i < option.Length; i++)
         {
             var letter = option[i];
+            if (bundle && letter == 'v')
+            {
+                continue;
+            }
             if (ShortRules.TryGetValue(letter, out var longName))
             {
                 var rule = LongRules[longName];
