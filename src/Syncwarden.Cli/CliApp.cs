@@ -41,12 +41,20 @@ internal static class CliApp
         }
         try
         {
-            return await parse.InvokeAsync().ConfigureAwait(false);
+            // Our own handlers: UserError becomes a one-line message, and SIGTERM is handled by the
+            // commands themselves (the run command records the run as cancelled).
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }).ConfigureAwait(false);
         }
         catch (UserError ex)
         {
             await Console.Error.WriteLineAsync("syncwarden: " + ex.Message).ConfigureAwait(false);
             return ex.ExitCode;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Environment problems (permissions, full disk, a locked database) are for the admin to fix, not bugs.
+            await Console.Error.WriteLineAsync("syncwarden: " + ex.Message).ConfigureAwait(false);
+            return Failed;
         }
     }
 }

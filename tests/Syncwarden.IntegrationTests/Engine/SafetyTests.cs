@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Syncwarden.IntegrationTests.Infrastructure;
+
+namespace Syncwarden.IntegrationTests.Engine;
+
+public sealed class SafetyTests
+{
+    private static TestConfig DeleteJob(TempDir dir, string source, string destination, string extra = "") =>
+        new TestConfig(dir).Job("mirror", $$"""
+            direction: local
+            syncs:
+              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(destination)}}, options: [--delete] }
+            {{extra}}
+            """);
+
+    private static async Task<JsonElement> LastRunAsync(TestConfig config)
+    {
+        var history = await config.RunCliAsync("history", "--json", "--limit", "1");
+        history.ExitCode.Should().Be(0, history.StandardError);
+        return JsonDocument.Parse(history.StandardOutput).RootElement[0].Clone();
+    }
+
+    [Fact]
+    public async Task Delete_with_empty_source_refuses_and_deletes_nothing()
+    {
+        // Arrange: a replica full of data, and its source now an empty folder (an unmounted disk looks like this).
+        using var dir = new TempDir("safety");
+        var source = dir.CreateSubdirectory("mnt", "usb");
+        var replica = dir.CreateSubdirectory("replica");
+        new TreeBuilder(Path.Combine(replica, "usb")).File("precious.txt", 4000).File("more/data.bin", 10_000);
+        var before = await TreeComparer.SnapshotAsync(replica);
+        var config = DeleteJob(dir, source, replica);
+
+        // Act
+        var run = await config.RunCliAsync("run", "mirror", "--no-progress");
+
+        // Assert
+        run.ExitCode.Should().Be(1);
+        run.StandardOutput.Should().Contain("is empty").And.Contain("allow-empty-source");
+        (await TreeComparer.SnapshotAsync(replica)).Keys.Should().BeEquivalentTo(before.Keys);
+        var record = await LastRunAsync(config);
+        record.GetProperty("result").GetString().Should().Be("failed");
+        record.GetProperty("filesDeleted").GetInt64().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Delete_with_missing_source_refuses_and_deletes_nothing()
+    {
+        using var dir = new TempDir("safety");
+        var replica = dir.CreateSubdirectory("replica");
+        new TreeBuilder(Path.Combine(replica, "gone")).File("precious.txt", 4000);
+        var config = DeleteJob(dir, dir.Combine("gone"), replica);
+
+        var run = await config.RunCliAsync("run", "mirror", "--no-progress");
+
+        run.ExitCode.Should().Be(1);
+        run.StandardOutput.Should().Contain("missing or unreadable").And.Contain("nothing was deleted");
+        File.Exists(Path.Combine(replica, "gone", "precious.txt")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Allow_empty_source_lets_an_intentionally_empty_source_empty_the_replica()
+    {
+        using var dir = new TempDir("safety");
+        var source = dir.CreateSubdirectory("src");
+        var replica = dir.CreateSubdirectory("replica");
+        new TreeBuilder(Path.Combine(replica, "src")).File("old.txt", 10);
+        var config = DeleteJob(dir, source, replica, "allow-empty-source: true");
+
+        var run = await config.RunCliAsync("run", "mirror", "--no-progress");
+
+        run.ExitCode.Should().Be(0, run.StandardOutput + run.StandardError);
+        Directory.EnumerateFileSystemEntries(Path.Combine(replica, "src")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Max_delete_aborts_before_deleting()
+    {
+        // Arrange: 10 files replicated, then 6 removed at the source; the cap is 5.
+        using var dir = new TempDir("safety");
+        var source = dir.CreateSubdirectory("src");
+        var builder = new TreeBuilder(source);
+        for (var i = 0; i < 10; i++)
+        {
+            builder.File($"f{i}.txt", 100);
+        }
+        var replica = dir.CreateSubdirectory("replica");
+        var config = DeleteJob(dir, source, replica, "max-delete: 5");
+        (await config.RunCliAsync("run", "--no-progress")).ExitCode.Should().Be(0);
+        for (var i = 0; i < 6; i++)
+        {
+            File.Delete(Path.Combine(source, $"f{i}.txt"));
+        }
+        File.WriteAllText(Path.Combine(source, "new.txt"), "new");
+
+        // Act
+        var run = await config.RunCliAsync("run", "--no-progress");
+
+        // Assert: refused, nothing deleted and nothing transferred either.
+        run.ExitCode.Should().Be(1);
+        run.StandardOutput.Should().Contain("would delete 6").And.Contain("max-delete 5");
+        Directory.EnumerateFiles(Path.Combine(replica, "src")).Should().HaveCount(10);
+        File.Exists(Path.Combine(replica, "src", "new.txt")).Should().BeFalse();
+
+        // A percentage cap that allows it lets the run through.
+        config = DeleteJob(dir, source, replica, "max-delete: 70%");
+        (await config.RunCliAsync("run", "--no-progress")).ExitCode.Should().Be(0);
+        Directory.EnumerateFiles(Path.Combine(replica, "src")).Should().HaveCount(5);
+    }
+
+    [Fact]
+    public async Task Percentage_max_delete_counts_destination_files()
+    {
+        using var dir = new TempDir("safety");
+        var source = dir.CreateSubdirectory("src");
+        var builder = new TreeBuilder(source);
+        for (var i = 0; i < 10; i++)
+        {
+            builder.File($"f{i}.txt", 100);
+        }
+        var replica = dir.CreateSubdirectory("replica");
+        var config = DeleteJob(dir, source, replica, "max-delete: 20%");
+        (await config.RunCliAsync("run", "--no-progress")).ExitCode.Should().Be(0);
+        for (var i = 0; i < 4; i++)
+        {
+            File.Delete(Path.Combine(source, $"f{i}.txt"));
+        }
+
+        var run = await config.RunCliAsync("run", "--no-progress");
+
+        run.ExitCode.Should().Be(1);
+        run.StandardOutput.Should().Contain("would delete 4");
+        Directory.EnumerateFiles(Path.Combine(replica, "src")).Should().HaveCount(10);
+    }
+
+    [Fact]
+    public async Task Destination_whose_parent_is_missing_is_refused_not_created()
+    {
+        using var dir = new TempDir("safety");
+        var source = dir.CreateSubdirectory("src");
+        File.WriteAllText(Path.Combine(source, "a.txt"), "a");
+        var unmounted = dir.Combine("mnt", "backupdisk", "replica");
+        var config = new TestConfig(dir).Job("j", $$"""
+            direction: local
+            syncs:
+              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(unmounted)}} }
+            """);
+
+        var run = await config.RunCliAsync("run", "--no-progress");
+
+        run.ExitCode.Should().Be(1);
+        run.StandardOutput.Should().Contain("does not exist (is the disk mounted?)");
+        Directory.Exists(dir.Combine("mnt")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Deletions_wait_until_every_file_is_transferred()
+    {
+        using var dir = new TempDir("safety");
+        var source = dir.CreateSubdirectory("src");
+        File.WriteAllText(Path.Combine(source, "keep.txt"), "k");
+        var replica = dir.CreateSubdirectory("replica");
+        var config = DeleteJob(dir, source, replica);
+
+        (await config.RunCliAsync("run", "--no-progress")).ExitCode.Should().Be(0);
+        var log = (await LastRunAsync(config)).GetProperty("logFile").GetString()!;
+
+        File.ReadAllText(log).Should().Contain("--delete-delay");
+    }
+}
