@@ -63,7 +63,7 @@ internal sealed class TerminalProgress : IDisposable
         }
         const int barWidth = 24;
         var filled = Math.Clamp(t.Percent * barWidth / 100, 0, barWidth);
-        var eta = t.Eta is { } e ? e.ToString(e.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) : "--:--";
+        var eta = p.Eta is { } e ? e.ToString(e.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) : "--:--";
         return $"{head} [{new string('#', filled)}{new string('.', barWidth - filled)}] {t.Percent,3}% {Format.Bytes(t.BytesTransferred)} {Format.Bytes(t.BytesPerSecond)}/s ETA {eta}";
     }
 

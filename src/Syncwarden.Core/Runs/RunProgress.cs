@@ -17,7 +17,8 @@ public sealed record RunProgress(
 {
     public int Percent => Transfer?.Percent ?? 0;
     public double BytesPerSecond => Transfer?.BytesPerSecond ?? 0;
-    public TimeSpan? Eta => Transfer?.Eta;
+    /// <summary>Time left; rsync prints elapsed time instead on the line closing each file, so those give none.</summary>
+    public TimeSpan? Eta => Transfer is { TimeIsElapsed: false } t ? t.Eta : null;
 }
 
 /// <summary>The in-process progress model: the latest snapshot of every job that is running.</summary>

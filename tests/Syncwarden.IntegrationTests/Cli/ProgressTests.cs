@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using Syncwarden.IntegrationTests.Infrastructure;
+
+namespace Syncwarden.IntegrationTests.Cli;
+
+public sealed partial class ProgressTests
+{
+    private static TestConfig SlowJob(TempDir dir)
+    {
+        var source = dir.CreateSubdirectory("src");
+        new TreeBuilder(source).File("big.bin", 12 * 1024 * 1024).File("small.txt", 100);
+        return new TestConfig(dir).Job("slow", $$"""
+            direction: local
+            bandwidth: 2000
+            syncs: [ { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
+            """);
+    }
+
+    [GeneratedRegex(@"slow \[1/1\] \[[#.]{24}\] +(\d+)% .+/s ETA [\d:-]+")]
+    private static partial Regex ProgressLine();
+
+    [Fact]
+    public async Task Without_a_terminal_progress_is_a_plain_line_every_few_seconds()
+    {
+        using var dir = new TempDir("progress");
+        var config = SlowJob(dir);
+
+        var run = await config.RunCliAsync("run");
+
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var lines = run.StandardError.Split('\n').Where(l => ProgressLine().IsMatch(l)).ToList();
+        lines.Should().HaveCountGreaterOrEqualTo(1).And.HaveCountLessThan(5, "about one line per 5 s of a ~6 s transfer");
+        run.StandardError.Should().NotContain("\r");
+        var percents = lines.Select(l => int.Parse(ProgressLine().Match(l).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        percents.Should().BeInAscendingOrder().And.OnlyContain(p => p >= 0 && p <= 100);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_progress_is_one_redrawn_bar()
+    {
+        // `script` gives the CLI a real pseudo-terminal.
+        using var dir = new TempDir("progress");
+        var config = SlowJob(dir);
+        config.Write();
+        var command = string.Join(' ', new[] { SyncwardenCli.DotnetPath, SyncwardenCli.DllPath, "-c", config.ConfigPath, "run" }.Select(SshServer.ShellQuote));
+
+        var run = await TestProcess.RunAsync("/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"], TimeSpan.FromSeconds(90));
+
+        run.ExitCode.Should().Be(0, run.StandardOutput);
+        var redraws = run.StandardOutput.Split('\r').Where(s => ProgressLine().IsMatch(s)).ToList();
+        redraws.Should().HaveCountGreaterThan(3, "the bar is redrawn in place as rsync reports progress");
+        redraws.Select(s => int.Parse(ProgressLine().Match(s).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Max().Should().BeGreaterThan(50);
+        run.StandardOutput.Should().Contain("slow: succeeded");
+    }
+}
