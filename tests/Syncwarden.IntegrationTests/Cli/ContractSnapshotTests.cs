@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Syncwarden.IntegrationTests.Infrastructure;
+
+namespace Syncwarden.IntegrationTests.Cli;
+
+/// <summary>
+/// CLI help and JSON field names are contracts for admins' scripts. A change must be deliberate:
+/// rerun with UPDATE_SNAPSHOTS=1 and commit the new files under tests/.../Snapshots.
+/// </summary>
+public sealed class ContractSnapshotTests
+{
+    private static string SnapshotDir =>
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "Snapshots"));
+
+    private static void Verify(string name, string actual)
+    {
+        var path = Path.Combine(SnapshotDir, name);
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(path, actual);
+        }
+        File.Exists(path).Should().BeTrue($"snapshot {path} exists (create it with UPDATE_SNAPSHOTS=1)");
+        actual.Should().Be(File.ReadAllText(path), $"{name} is a contract; update the snapshot deliberately if the change is intended");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("check")]
+    [InlineData("plan")]
+    [InlineData("run")]
+    [InlineData("status")]
+    [InlineData("history")]
+    [InlineData("demo")]
+    public async Task Help_text_matches_the_snapshot(string command)
+    {
+        var args = command.Length == 0 ? new[] { "--help" } : [command, "--help"];
+
+        var help = await SyncwardenCli.RunAsync(args);
+
+        help.ExitCode.Should().Be(0);
+        Verify($"help-{(command.Length == 0 ? "root" : command)}.txt", help.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Json_field_names_match_the_snapshot()
+    {
+        using var dir = new TempDir("contract");
+        var source = dir.CreateSubdirectory("src");
+        File.WriteAllText(Path.Combine(source, "a"), "a");
+        var config = new TestConfig(dir).Job("j", $$"""
+            direction: local
+            syncs: [ { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
+            """);
+
+        var outputs = new Dictionary<string, string>
+        {
+            ["run"] = (await config.RunCliAsync("run", "--json")).StandardOutput,
+            ["history"] = (await config.RunCliAsync("history", "--json")).StandardOutput,
+            ["status"] = (await config.RunCliAsync("status", "--json")).StandardOutput,
+            ["plan"] = (await config.RunCliAsync("plan", "j", "--json")).StandardOutput,
+            ["check"] = (await config.RunCliAsync("check", "--json")).StandardOutput,
+        };
+
+        var shapes = string.Join('\n', outputs.Select(o => $"{o.Key}: {string.Join(", ", FieldPaths(JsonDocument.Parse(o.Value).RootElement, ""))}")) + "\n";
+        Verify("json-fields.txt", shapes);
+    }
+
+    private static IEnumerable<string> FieldPaths(JsonElement element, string prefix) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => new[] { prefix + p.Name }.Concat(FieldPaths(p.Value, prefix + p.Name + "."))),
+        JsonValueKind.Array => element.GetArrayLength() > 0 ? FieldPaths(element[0], prefix.TrimEnd('.') + "[].") : [],
+        _ => [],
+    };
+}
