@@ -14,6 +14,8 @@ public sealed record SyncwardenConfig
     public IReadOnlyDictionary<string, HostConfig> Hosts { get; init; } = new Dictionary<string, HostConfig>();
     /// <summary>Jobs in file order.</summary>
     public IReadOnlyList<JobConfig> Jobs { get; init; } = [];
+    public DaemonSettings Daemon { get; init; } = new();
+    public PowerSettings Power { get; init; } = new();
 
     public JobConfig? FindJob(string name) => Jobs.FirstOrDefault(j => j.Name == name);
 }
@@ -102,6 +104,19 @@ public sealed record JobConfig
     public RetryPolicy Retries { get; init; } = new();
     /// <summary>Whole-run timeout; null means none.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>When the daemon runs the job; null means only on demand (run, SIGHUP).</summary>
+    public Scheduling.ISchedule? Schedule { get; init; }
+    /// <summary>Run once at daemon start when the last run is older than one period.</summary>
+    public bool CatchUp { get; init; } = true;
+    /// <summary>Locks held for the whole run.</summary>
+    public IReadOnlyList<LockRef> Locks { get; init; } = [];
+    /// <summary>Locks (or other products' lock files, globs allowed) the run waits for.</summary>
+    public IReadOnlyList<LockRef> BlocksOn { get; init; } = [];
+    public BlocksOnSettings BlocksOnSettings { get; init; } = new();
+    public HooksConfig Hooks { get; init; } = new();
+    /// <summary>Executables run before the sync with an include and an exclude file to append to.</summary>
+    public string? PluginsDir { get; init; }
 
     public static readonly IReadOnlyDictionary<int, ExitCodeClass> DefaultExitCodes =
         new Dictionary<int, ExitCodeClass> { [0] = ExitCodeClass.Success, [24] = ExitCodeClass.Warning, [23] = ExitCodeClass.Failure };
