@@ -14,6 +14,12 @@ public enum RsyncMode
     Preview,
 }
 
+/// <summary>Include and exclude files produced for one run (by plugins), added to the job's own.</summary>
+public sealed record RunFilters(IReadOnlyList<string> IncludeFrom, IReadOnlyList<string> ExcludeFrom)
+{
+    public static RunFilters None { get; } = new([], []);
+}
+
 /// <summary>Turns a job and one of its syncs into an rsync argv list. Never a shell string.</summary>
 public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
 {
@@ -33,7 +39,7 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
 
     public bool SyncDeletes(SyncPair sync) => UsesDelete(job.Options.Concat(sync.Options));
 
-    public ProcessSpec Build(SyncPair sync, RsyncMode mode, IReadOnlyList<string>? extraFilterFiles = null)
+    public ProcessSpec Build(SyncPair sync, RsyncMode mode, RunFilters? extra = null)
     {
         var args = new List<string> { "--archive", "--secluded-args", "--partial-dir=" + PartialDir };
 
@@ -80,7 +86,7 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
         {
             args.Add("--include=" + pattern);
         }
-        foreach (var file in job.IncludeFrom)
+        foreach (var file in job.IncludeFrom.Concat(extra?.IncludeFrom ?? []))
         {
             args.Add("--include-from=" + file);
         }
@@ -88,13 +94,9 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
         {
             args.Add("--exclude=" + pattern);
         }
-        foreach (var file in job.ExcludeFrom)
+        foreach (var file in job.ExcludeFrom.Concat(extra?.ExcludeFrom ?? []))
         {
             args.Add("--exclude-from=" + file);
-        }
-        foreach (var file in extraFilterFiles ?? [])
-        {
-            args.Add("--filter=merge " + file);
         }
 
         AddRemoteShell(args);

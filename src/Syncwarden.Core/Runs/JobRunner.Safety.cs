@@ -40,9 +40,9 @@ public sealed partial class JobRunner
     }
 
     /// <summary>A dry-run pre-pass counts what --delete would remove; above max-delete the run stops before any change.</summary>
-    private async Task<SyncOutcome?> CheckDeleteLimitAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, DeleteLimit limit, RunLog log, CancellationToken cancellationToken)
+    private async Task<SyncOutcome?> CheckDeleteLimitAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, DeleteLimit limit, RunLog log, RunFilters filters, CancellationToken cancellationToken)
     {
-        var preview = await PreviewAsync(builder, sync, cancellationToken).ConfigureAwait(false);
+        var preview = await PreviewAsync(builder, sync, filters, cancellationToken).ConfigureAwait(false);
         if (preview.Error is { } error)
         {
             log.Note("delete pre-pass failed: " + error);

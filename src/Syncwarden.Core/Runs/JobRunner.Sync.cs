@@ -8,7 +8,7 @@ namespace Syncwarden.Runs;
 
 public sealed partial class JobRunner
 {
-    private async Task<SyncOutcome> RunOneSyncAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, int index, string label, long runId, RunLog log, CancellationToken cancellationToken)
+    private async Task<SyncOutcome> RunOneSyncAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, int index, string label, long runId, RunLog log, RunFilters filters, CancellationToken cancellationToken)
     {
         void Report(RunPhase phase, RsyncProgress? transfer = null, string? message = null) =>
             progress.Report(new RunProgress(job.Name, runId, phase, index, job.Syncs.Count, label, transfer, message));
@@ -25,7 +25,7 @@ public sealed partial class JobRunner
             if (job.MaxDelete is { } limit)
             {
                 Report(RunPhase.Previewing);
-                if (await CheckDeleteLimitAsync(job, builder, sync, limit, log, cancellationToken).ConfigureAwait(false) is { } refusal2)
+                if (await CheckDeleteLimitAsync(job, builder, sync, limit, log, filters, cancellationToken).ConfigureAwait(false) is { } refusal2)
                 {
                     return refusal2;
                 }
@@ -41,7 +41,7 @@ public sealed partial class JobRunner
         var attempt = 0;
         while (true)
         {
-            var outcome = await TransferAsync(job, builder, sync, log, p => Report(RunPhase.Transferring, p), cancellationToken).ConfigureAwait(false);
+            var outcome = await TransferAsync(job, builder, sync, log, filters, p => Report(RunPhase.Transferring, p), cancellationToken).ConfigureAwait(false);
             if (builder.ReceiverIsLocal)
             {
                 RemoveEmptyTempDir(sync.Destination);
@@ -60,9 +60,9 @@ public sealed partial class JobRunner
         }
     }
 
-    private async Task<SyncOutcome> TransferAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, RunLog log, Action<RsyncProgress> onProgress, CancellationToken cancellationToken)
+    private async Task<SyncOutcome> TransferAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, RunLog log, RunFilters filters, Action<RsyncProgress> onProgress, CancellationToken cancellationToken)
     {
-        var spec = builder.Build(sync, RsyncMode.Transfer);
+        var spec = builder.Build(sync, RsyncMode.Transfer, filters);
         log.Note("$ " + spec.Display);
         var stats = new StatsParser();
         var stderrLines = new List<string>();

@@ -37,7 +37,7 @@ public sealed partial class JobRunner(
         {
             history.Update(record);
             log.Note($"syncwarden run {id} of job '{job.Name}' ({job.Direction}{(job.Host is { } h ? " " + h : "")}), trigger {trigger}");
-            final = await RunSyncsAsync(job, record, log, linked.Token, timeout).ConfigureAwait(false);
+            final = await RunStagesAsync(job, record, log, linked.Token, timeout).ConfigureAwait(false);
             log.Note($"result {HistoryStore.ResultName(final.Result)}" + (final.Error is { } err ? ": " + err : ""));
         }
 
@@ -48,7 +48,7 @@ public sealed partial class JobRunner(
         return final;
     }
 
-    private async Task<RunRecord> RunSyncsAsync(JobConfig job, RunRecord record, RunLog log, CancellationToken cancellationToken, CancellationTokenSource timeout)
+    private async Task<RunRecord> RunSyncsAsync(JobConfig job, RunRecord record, RunLog log, RunFilters filters, CancellationToken cancellationToken, CancellationTokenSource timeout)
     {
         var builder = new RsyncCommandBuilder(config, job);
         var worst = ExitCodeClass.Success;
@@ -65,7 +65,7 @@ public sealed partial class JobRunner(
             SyncOutcome outcome;
             try
             {
-                outcome = await RunOneSyncAsync(job, builder, sync, i, label, record.Id, log, cancellationToken).ConfigureAwait(false);
+                outcome = await RunOneSyncAsync(job, builder, sync, i, label, record.Id, log, filters, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -31,14 +31,14 @@ public sealed partial class JobRunner
         var previews = new List<SyncPreview>();
         foreach (var sync in job.Syncs)
         {
-            previews.Add(await PreviewAsync(builder, sync, cancellationToken).ConfigureAwait(false));
+            previews.Add(await PreviewAsync(builder, sync, RunFilters.None, cancellationToken).ConfigureAwait(false));
         }
         return previews;
     }
 
-    private async Task<SyncPreview> PreviewAsync(RsyncCommandBuilder builder, SyncPair sync, CancellationToken cancellationToken)
+    private async Task<SyncPreview> PreviewAsync(RsyncCommandBuilder builder, SyncPair sync, RunFilters filters, CancellationToken cancellationToken)
     {
-        var spec = builder.Build(sync, RsyncMode.Preview);
+        var spec = builder.Build(sync, RsyncMode.Preview, filters);
         var changes = new List<ItemizedChange>();
         var stats = new StatsParser();
         var stderr = new List<string>();

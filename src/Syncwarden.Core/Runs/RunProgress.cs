@@ -2,7 +2,7 @@ using Syncwarden.Rsync;
 
 namespace Syncwarden.Runs;
 
-public enum RunPhase { Starting, Checking, Previewing, Transferring, Retrying, Finishing, Done }
+public enum RunPhase { Starting, Hooks, Waiting, Checking, Previewing, Transferring, Retrying, Finishing, Done }
 
 /// <summary>A snapshot of a running job, for the terminal, the web page and metrics.</summary>
 public sealed record RunProgress(
