@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Syncwarden.Cli.Output;
+using Syncwarden.Daemon;
 using Syncwarden.History;
 
 namespace Syncwarden.Cli.Commands;
@@ -11,17 +12,26 @@ internal static class StatusCommand
     {
         var command = new Command("status", "Show each job's last result, last run, duration, bytes and last success");
         command.Options.Add(CliApp.JsonOption);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var config = CliContext.LoadConfig(parse);
             using var history = HistoryStore.Open(config.StateDir);
+            // The daemon knows next runs, running jobs and missed runs; without it, next runs come from the schedules.
+            var daemon = InstanceLock.RunningDaemon(config.StateDir) is not null
+                ? (await ControlSocket.SendAsync(config.StateDir, "status", cancellationToken).ConfigureAwait(false))?.Jobs?.ToDictionary(j => j.Job, StringComparer.Ordinal)
+                : null;
+            var now = DateTimeOffset.UtcNow;
+            var zone = config.Daemon.ResolveTimeZone();
             var rows = config.Jobs.Select(job =>
             {
+                var live = daemon?.GetValueOrDefault(job.Name);
                 var last = history.LastRun(job.Name);
                 var success = last?.Result is RunResult.Succeeded or RunResult.Warning ? last : history.LastSuccess(job.Name);
                 return new JobStatusJson(job.Name, job.Direction.ToString().ToLowerInvariant(), job.Host, job.Syncs.Count,
                     last is null ? null : HistoryStore.ResultName(last.Result), last?.StartedAt, last?.Duration?.TotalSeconds,
-                    last?.BytesTransferred, success?.EndedAt, last?.Error);
+                    last?.BytesTransferred, success?.EndedAt, last?.Error,
+                    job.Schedule?.Describe(), live is not null ? live.NextRun : job.Schedule?.NextAfter(now, zone),
+                    live?.Running ?? last?.Result == RunResult.Running, live?.Missed ?? 0);
             }).ToList();
 
             if (parse.GetValue(CliApp.JsonOption))
@@ -29,14 +39,16 @@ internal static class StatusCommand
                 Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<JobStatusJson>>(rows, CliJson.Default.IReadOnlyListJobStatusJson));
                 return CliApp.Ok;
             }
-            var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS");
+            var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "NEXT RUN");
             foreach (var r in rows)
             {
-                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.LastResult ?? "never run",
+                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" : r.LastResult ?? "never run",
                     Format.Time(r.LastRunAt), Format.Duration(r.LastDurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null),
-                    r.LastBytesTransferred is { } b ? Format.Bytes(b) : "-", Format.Time(r.LastSuccessAt));
+                    r.LastBytesTransferred is { } b ? Format.Bytes(b) : "-", Format.Time(r.LastSuccessAt),
+                    r.Schedule is null ? "on demand" : Format.Time(r.NextRunAt) + (r.Missed > 0 ? $" ({r.Missed} missed)" : ""));
             }
             Console.WriteLine(table);
+            Console.WriteLine(daemon is not null ? "daemon: running" : "daemon: not running (next runs are when it would run them)");
             foreach (var r in rows.Where(r => r.LastError is not null && r.LastResult is "failed" or "warning" or "cancelled"))
             {
                 Console.WriteLine($"{r.Job}: {r.LastError}");

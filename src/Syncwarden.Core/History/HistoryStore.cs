@@ -10,6 +10,8 @@ namespace Syncwarden.History;
 public sealed class HistoryStore : IDisposable
 {
     private readonly SqliteConnection _connection;
+    // One connection shared by concurrently running jobs of the daemon: SQLite connections are not thread-safe.
+    private readonly object _gate = new();
 
     private HistoryStore(SqliteConnection connection) => _connection = connection;
 
@@ -49,42 +51,48 @@ public sealed class HistoryStore : IDisposable
 
     public long Insert(RunRecord run)
     {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = """
-            INSERT INTO runs (job, started_at, result, pid, trigger, log_file)
-            VALUES ($job, $started, $result, $pid, $trigger, $log);
-            SELECT last_insert_rowid();
-            """;
-        cmd.Parameters.AddWithValue("$job", run.Job);
-        cmd.Parameters.AddWithValue("$started", Format(run.StartedAt));
-        cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
-        cmd.Parameters.AddWithValue("$pid", (object?)run.ProcessId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$trigger", run.Trigger);
-        cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
-        return (long)cmd.ExecuteScalar()!;
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = """
+                INSERT INTO runs (job, started_at, result, pid, trigger, log_file)
+                VALUES ($job, $started, $result, $pid, $trigger, $log);
+                SELECT last_insert_rowid();
+                """;
+            cmd.Parameters.AddWithValue("$job", run.Job);
+            cmd.Parameters.AddWithValue("$started", Format(run.StartedAt));
+            cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
+            cmd.Parameters.AddWithValue("$pid", (object?)run.ProcessId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$trigger", run.Trigger);
+            cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
+            return (long)cmd.ExecuteScalar()!;
+        }
     }
 
     public void Update(RunRecord run)
     {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = """
-            UPDATE runs SET ended_at=$ended, result=$result, exit_code=$exit, error=$error,
-                files_transferred=$files, bytes_transferred=$bytes, total_size=$total,
-                files_deleted=$deleted, failed_paths=$failed, log_file=$log
-            WHERE id=$id;
-            """;
-        cmd.Parameters.AddWithValue("$id", run.Id);
-        cmd.Parameters.AddWithValue("$ended", run.EndedAt is { } e ? Format(e) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
-        cmd.Parameters.AddWithValue("$exit", (object?)run.ExitCode ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$files", run.FilesTransferred);
-        cmd.Parameters.AddWithValue("$bytes", run.BytesTransferred);
-        cmd.Parameters.AddWithValue("$total", run.TotalSize);
-        cmd.Parameters.AddWithValue("$deleted", run.FilesDeleted);
-        cmd.Parameters.AddWithValue("$failed", run.FailedPaths.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(run.FailedPaths, HistoryJson.Default.IReadOnlyListString));
-        cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
-        cmd.ExecuteNonQuery();
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = """
+                UPDATE runs SET ended_at=$ended, result=$result, exit_code=$exit, error=$error,
+                    files_transferred=$files, bytes_transferred=$bytes, total_size=$total,
+                    files_deleted=$deleted, failed_paths=$failed, log_file=$log
+                WHERE id=$id;
+                """;
+            cmd.Parameters.AddWithValue("$id", run.Id);
+            cmd.Parameters.AddWithValue("$ended", run.EndedAt is { } e ? Format(e) : DBNull.Value);
+            cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
+            cmd.Parameters.AddWithValue("$exit", (object?)run.ExitCode ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$files", run.FilesTransferred);
+            cmd.Parameters.AddWithValue("$bytes", run.BytesTransferred);
+            cmd.Parameters.AddWithValue("$total", run.TotalSize);
+            cmd.Parameters.AddWithValue("$deleted", run.FilesDeleted);
+            cmd.Parameters.AddWithValue("$failed", run.FailedPaths.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(run.FailedPaths, HistoryJson.Default.IReadOnlyListString));
+            cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
+            cmd.ExecuteNonQuery();
+        }
     }
 
     /// <summary>
@@ -128,62 +136,71 @@ public sealed class HistoryStore : IDisposable
     /// <summary>Log files of runs beyond the newest <paramref name="keep"/>, for retention.</summary>
     public IReadOnlyList<(long Id, string LogFile)> LogFilesBeyond(int keep)
     {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = "SELECT id, log_file FROM runs WHERE log_file IS NOT NULL ORDER BY id DESC LIMIT -1 OFFSET $keep";
-        cmd.Parameters.AddWithValue("$keep", keep);
-        using var reader = cmd.ExecuteReader();
-        var list = new List<(long, string)>();
-        while (reader.Read())
+        lock (_gate)
         {
-            list.Add((reader.GetInt64(0), reader.GetString(1)));
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT id, log_file FROM runs WHERE log_file IS NOT NULL ORDER BY id DESC LIMIT -1 OFFSET $keep";
+            cmd.Parameters.AddWithValue("$keep", keep);
+            using var reader = cmd.ExecuteReader();
+            var list = new List<(long, string)>();
+            while (reader.Read())
+            {
+                list.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+            return list;
         }
-        return list;
     }
 
     public void ForgetLogFile(long id)
     {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = "UPDATE runs SET log_file=NULL WHERE id=$id";
-        cmd.Parameters.AddWithValue("$id", id);
-        cmd.ExecuteNonQuery();
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "UPDATE runs SET log_file=NULL WHERE id=$id";
+            cmd.Parameters.AddWithValue("$id", id);
+            cmd.ExecuteNonQuery();
+        }
     }
 
     private List<RunRecord> Query(string tail, IEnumerable<(string Name, object Value)> parameters)
     {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = """
-            SELECT id, job, started_at, ended_at, result, exit_code, error, files_transferred,
-                   bytes_transferred, total_size, files_deleted, failed_paths, log_file, pid, trigger
-            FROM runs
-            """ + " " + tail;
-        foreach (var (name, value) in parameters)
+        lock (_gate)
         {
-            cmd.Parameters.AddWithValue(name, value);
-        }
-        using var reader = cmd.ExecuteReader();
-        var list = new List<RunRecord>();
-        while (reader.Read())
-        {
-            list.Add(new RunRecord
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = """
+                SELECT id, job, started_at, ended_at, result, exit_code, error, files_transferred,
+                       bytes_transferred, total_size, files_deleted, failed_paths, log_file, pid, trigger
+                FROM runs
+                """ + " " + tail;
+            foreach (var (name, value) in parameters)
             {
-                Id = reader.GetInt64(0),
-                Job = reader.GetString(1),
-                StartedAt = Parse(reader.GetString(2)),
-                EndedAt = reader.IsDBNull(3) ? null : Parse(reader.GetString(3)),
-                Result = ParseResult(reader.GetString(4)),
-                ExitCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
-                Error = reader.IsDBNull(6) ? null : reader.GetString(6),
-                FilesTransferred = reader.GetInt64(7),
-                BytesTransferred = reader.GetInt64(8),
-                TotalSize = reader.GetInt64(9),
-                FilesDeleted = reader.GetInt64(10),
-                FailedPaths = reader.IsDBNull(11) ? [] : JsonSerializer.Deserialize(reader.GetString(11), HistoryJson.Default.IReadOnlyListString) ?? [],
-                LogFile = reader.IsDBNull(12) ? null : reader.GetString(12),
-                ProcessId = reader.IsDBNull(13) ? null : reader.GetInt32(13),
-                Trigger = reader.GetString(14),
-            });
+                cmd.Parameters.AddWithValue(name, value);
+            }
+            using var reader = cmd.ExecuteReader();
+            var list = new List<RunRecord>();
+            while (reader.Read())
+            {
+                list.Add(new RunRecord
+                {
+                    Id = reader.GetInt64(0),
+                    Job = reader.GetString(1),
+                    StartedAt = Parse(reader.GetString(2)),
+                    EndedAt = reader.IsDBNull(3) ? null : Parse(reader.GetString(3)),
+                    Result = ParseResult(reader.GetString(4)),
+                    ExitCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                    Error = reader.IsDBNull(6) ? null : reader.GetString(6),
+                    FilesTransferred = reader.GetInt64(7),
+                    BytesTransferred = reader.GetInt64(8),
+                    TotalSize = reader.GetInt64(9),
+                    FilesDeleted = reader.GetInt64(10),
+                    FailedPaths = reader.IsDBNull(11) ? [] : JsonSerializer.Deserialize(reader.GetString(11), HistoryJson.Default.IReadOnlyListString) ?? [],
+                    LogFile = reader.IsDBNull(12) ? null : reader.GetString(12),
+                    ProcessId = reader.IsDBNull(13) ? null : reader.GetInt32(13),
+                    Trigger = reader.GetString(14),
+                });
+            }
+            return list;
         }
-        return list;
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -111,7 +111,7 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
     /// locale, in which rsync also escapes every non-ASCII byte of a name as \#ooo.
     /// </summary>
     private ProcessSpec Spec(List<string> args) =>
-        new(config.RsyncPath, args) { Environment = new Dictionary<string, string?> { ["LC_ALL"] = "C" } };
+        new(config.RsyncPath, args) { Environment = new Dictionary<string, string?> { ["LC_ALL"] = "C" }, GracePeriod = config.Daemon.ShutdownGrace };
 
     /// <summary>Lists the top level of a sync's source (to tell missing and empty sources apart).</summary>
     public ProcessSpec BuildSourceListing(SyncPair sync)

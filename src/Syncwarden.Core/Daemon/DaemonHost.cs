@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using Syncwarden.Configuration;
+using Syncwarden.History;
+using Syncwarden.Processes;
+using Syncwarden.Runs;
+
+namespace Syncwarden.Daemon;
+
+/// <summary>What the daemon knows about one job right now.</summary>
+public sealed record DaemonJobState(string Job, string? Schedule, DateTimeOffset? NextRun, bool Running, bool Queued, int Missed, RunProgress? Progress);
+
+/// <summary>
+/// Runs every job on its schedule. Waits on a timer until the next due time or a request (run now,
+/// reload, shutdown): no polling. A due run of a job that is still running is skipped and counted
+/// as missed; at most <see cref="DaemonSettings.MaxConcurrentJobs"/> jobs run at once.
+/// </summary>
+public sealed partial class DaemonHost(
+    SyncwardenConfig config,
+    Func<ConfigLoadResult> reloadConfig,
+    HistoryStore history,
+    ProgressBoard progress,
+    ILogger logger,
+    TimeProvider? time = null,
+    ProcessRunner? runner = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly object _gate = new();
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<string, DateTimeOffset?> _next = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _missed = new(StringComparer.Ordinal);
+    private readonly List<(string Job, string Trigger)> _queue = [];
+    private SyncwardenConfig _config = config;
+    private JobRunner _jobRunner = new(config, history, progress, logger, time, runner);
+    private TimeZoneInfo _zone = config.Daemon.ResolveTimeZone();
+
+    /// <summary>Called whenever the daemon becomes idle (nothing running or queued), with the next due time.</summary>
+    public Func<DateTimeOffset?, CancellationToken, Task>? OnIdle { get; set; }
+
+    /// <summary>Called once the schedules are loaded and the daemon is ready (e.g. to notify systemd).</summary>
+    public Action? OnReady { get; set; }
+
+    public SyncwardenConfig Config
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _config;
+            }
+        }
+    }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        _stopping = stopping;
+        var closed = history.CloseAbandonedRuns(pid => pid != Environment.ProcessId && ProcessRunner.Signal(pid, 0), _time.GetUtcNow());
+        if (closed > 0)
+        {
+            logger.LogWarning("{Count} run(s) left unfinished by a stopped syncwarden were recorded as failed (interrupted)", closed);
+        }
+        lock (_gate)
+        {
+            ComputeSchedules(_time.GetUtcNow(), catchUp: true);
+        }
+        logger.LogInformation("daemon started: {Jobs} job(s), {Scheduled} scheduled, time zone {Zone}, at most {Max} at once",
+            _config.Jobs.Count, _config.Jobs.Count(j => j.Schedule is not null), _zone.Id, _config.Daemon.MaxConcurrentJobs);
+        OnReady?.Invoke();
+
+        while (!stopping.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            bool idle;
+            Task woken;
+            DateTimeOffset? nextDue;
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow();
+                EnqueueDue(now);
+                StartQueued();
+                nextDue = _next.Values.Where(v => v is not null).Min();
+                wait = nextDue is { } due ? Clamp(due - now) : TimeSpan.FromDays(1);
+                idle = _running.Count == 0 && _queue.Count == 0;
+                if (_wake.Task.IsCompleted)
+                {
+                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                woken = _wake.Task;
+            }
+            if (idle && OnIdle is { } onIdle)
+            {
+                await onIdle(nextDue, stopping).ConfigureAwait(false);
+            }
+            // Sleeps until the next due time, or earlier when a run ends or a request arrives.
+            using var sleep = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var timer = Task.Delay(wait, _time, sleep.Token);
+            await Task.WhenAny(timer, woken).ConfigureAwait(false);
+            await sleep.CancelAsync().ConfigureAwait(false);
+        }
+
+        Task[] running;
+        lock (_gate)
+        {
+            _queue.Clear();
+            running = [.. _running.Values];
+        }
+        if (running.Length > 0)
+        {
+            logger.LogInformation("stopping: waiting for {Count} running job(s) to stop (rsync gets SIGTERM, SIGKILL after {Grace})", running.Length, _config.Daemon.ShutdownGrace);
+        }
+        await Task.WhenAll(running).ConfigureAwait(false);
+        logger.LogInformation("daemon stopped");
+    }
+
+    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : t;
+
+    private CancellationToken _stopping;
+
+    /// <summary>Makes the loop look at its queue and schedules now.</summary>
+    private void Wake()
+    {
+        lock (_gate)
+        {
+            _wake.TrySetResult();
+        }
+    }
+}
