@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using Syncwarden.IntegrationTests.Infrastructure;
+
+namespace Syncwarden.IntegrationTests.Engine.Ssh;
+
+[Collection(SshCollection.Name)]
+public sealed class SshErrorTests(SshServerFixture fixture)
+{
+    private readonly SshServer _server = fixture.Server;
+
+    [Fact]
+    public async Task Authentication_failure_names_the_key_and_is_not_retried()
+    {
+        // Arrange
+        using var dir = new TempDir("ssh-auth");
+        var key = await _server.CreateUnauthorizedClientKeyAsync();
+        var config = PushJob(dir, "retries: { count: 2, delay: 1s }").Host("backup", _server, identity: key);
+
+        // Act
+        var run = await config.RunCliAsync("run", "job", "--json");
+
+        // Assert
+        run.ExitCode.Should().Be(1, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("failed");
+        record.Error.Should().Contain("authentication failed").And.Contain(key);
+        record.Log.Should().NotContain("retrying");
+        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Host_key_mismatch_is_a_clear_error_that_says_what_to_do()
+    {
+        // Arrange
+        using var dir = new TempDir("ssh-hostkey");
+        var knownHosts = await _server.CreateWrongKnownHostsAsync();
+        var config = PushJob(dir, "retries: { count: 2, delay: 1s }").Host("backup", _server, knownHosts: knownHosts);
+
+        // Act
+        var run = await config.RunCliAsync("run", "job", "--json");
+
+        // Assert
+        run.ExitCode.Should().Be(1, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("failed");
+        record.Error.Should().Contain("host key").And.Contain(knownHosts).And.Contain("ssh-keygen -R");
+        record.Log.Should().NotContain("retrying");
+        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Unreachable_host_is_a_clear_error_after_retries()
+    {
+        // Arrange
+        using var dir = new TempDir("ssh-unreachable");
+        var config = PushJob(dir, "retries: { count: 2, delay: 1s }").Host("backup", _server);
+
+        // Act
+        var run = await RunAgainstClosedPortAsync(config, "run", "job", "--json");
+
+        // Assert
+        run.ExitCode.Should().Be(1, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("failed");
+        record.Error.Should().Contain("unreachable").And.Contain("Connection refused");
+        var retries = record.Log.Split('\n').Where(l => l.Contains("retrying", StringComparison.Ordinal)).ToList();
+        retries.Should().HaveCount(2);
+        retries[0].Should().Contain("(1/2)");
+        retries[1].Should().Contain("(2/2)");
+        record.Log.Split('\n').Count(l => l.Contains("$ rsync", StringComparison.Ordinal)).Should().Be(3, "one attempt and two retries");
+    }
+
+    [Fact]
+    public async Task Plan_against_an_unreachable_host_is_a_clear_error()
+    {
+        // Arrange
+        using var dir = new TempDir("ssh-plan-unreachable");
+        var config = PushJob(dir, "").Host("backup", _server);
+
+        // Act
+        var plan = await RunAgainstClosedPortAsync(config, "plan", "job");
+
+        // Assert
+        plan.ExitCode.Should().Be(1, plan.ToString());
+        (plan.StandardOutput + plan.StandardError).Should().Contain("unreachable").And.Contain("Connection refused");
+    }
+
+    /// <summary>Runs the CLI with <paramref name="config"/> rewritten so host "backup" points at a loopback port nobody listens on.</summary>
+    private async Task<ProcessResult> RunAgainstClosedPortAsync(TestConfig config, params string[] args)
+    {
+        var port = ClosedLoopbackPort();
+        var yaml = config.Yaml.Replace($"    port: {_server.Port}\n", $"    port: {port}\n", StringComparison.Ordinal);
+        yaml.Should().Contain($"port: {port}");
+        var path = config.Dir.Combine("unreachable.yaml");
+        await File.WriteAllTextAsync(path, yaml);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return await SyncwardenCli.RunAsync(["-c", path, .. args]);
+    }
+
+    /// <summary>A free loopback port: bound, then released, so connecting to it is refused.</summary>
+    private static int ClosedLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>A push job "job" to host "backup" (added by the caller) with <paramref name="extra"/> job-level YAML.</summary>
+    private static TestConfig PushJob(TempDir dir, string extra)
+    {
+        var source = new TreeBuilder(dir.CreateSubdirectory("src", "work")).File("a.txt", 100).Root;
+        var replica = dir.CreateSubdirectory("replica");
+        return new TestConfig(dir).Job("job", $$"""
+            direction: push
+            host: backup
+            {{extra}}
+            syncs: [{ source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }]
+            """);
+    }
+}
