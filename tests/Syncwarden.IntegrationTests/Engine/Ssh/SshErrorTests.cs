@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Syncwarden.IntegrationTests.Infrastructure;
 
 namespace Syncwarden.IntegrationTests.Engine.Ssh;
@@ -9,13 +10,17 @@ public sealed class SshErrorTests(SshServerFixture fixture)
 {
     private readonly SshServer _server = fixture.Server;
 
-    [Fact]
-    public async Task Authentication_failure_names_the_key_and_is_not_retried()
+    [Theory]
+    [InlineData("push", false)]
+    [InlineData("push", true)]
+    [InlineData("pull", false)]
+    [InlineData("pull", true)] // --delete first lists the remote source, before any transfer
+    public async Task Authentication_failure_names_the_key_and_is_not_retried(string direction, bool delete)
     {
         // Arrange
         using var dir = new TempDir("ssh-auth");
         var key = await _server.CreateUnauthorizedClientKeyAsync();
-        var config = PushJob(dir, "retries: { count: 2, delay: 1s }").Host("backup", _server, identity: key);
+        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server, identity: key);
 
         // Act
         var run = await config.RunCliAsync("run", "job", "--json");
@@ -29,13 +34,17 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task Host_key_mismatch_is_a_clear_error_that_says_what_to_do()
+    [Theory]
+    [InlineData("push", false)]
+    [InlineData("push", true)]
+    [InlineData("pull", false)]
+    [InlineData("pull", true)] // --delete first lists the remote source, before any transfer
+    public async Task Host_key_mismatch_is_a_clear_error_that_says_what_to_do(string direction, bool delete)
     {
         // Arrange
         using var dir = new TempDir("ssh-hostkey");
         var knownHosts = await _server.CreateWrongKnownHostsAsync();
-        var config = PushJob(dir, "retries: { count: 2, delay: 1s }").Host("backup", _server, knownHosts: knownHosts);
+        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server, knownHosts: knownHosts);
 
         // Act
         var run = await config.RunCliAsync("run", "job", "--json");
@@ -49,12 +58,16 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task Unreachable_host_is_a_clear_error_after_retries()
+    [Theory]
+    [InlineData("push", false)]
+    [InlineData("push", true)]
+    [InlineData("pull", false)]
+    [InlineData("pull", true)] // --delete first lists the remote source, before any transfer
+    public async Task Unreachable_host_is_a_clear_error_after_retries(string direction, bool delete)
     {
         // Arrange
         using var dir = new TempDir("ssh-unreachable");
-        var config = PushJob(dir, "retries: { count: 2, delay: 1s }").Host("backup", _server);
+        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server);
 
         // Act
         var run = await RunAgainstClosedPortAsync(config, "run", "job", "--json");
@@ -68,7 +81,9 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         retries.Should().HaveCount(2);
         retries[0].Should().Contain("(1/2)");
         retries[1].Should().Contain("(2/2)");
-        record.Log.Split('\n').Count(l => l.Contains("$ rsync", StringComparison.Ordinal)).Should().Be(3, "one attempt and two retries");
+        // Each attempt either starts the transfer or, with --delete, fails at the source check first.
+        var attemptMarker = delete && direction == "pull" ? "cannot check source" : "$ rsync";
+        record.Log.Split('\n').Count(l => Regex.IsMatch(l, @"^# \S+ \S+ " + Regex.Escape(attemptMarker))).Should().Be(3, "one attempt and two retries");
     }
 
     [Fact]
@@ -76,7 +91,7 @@ public sealed class SshErrorTests(SshServerFixture fixture)
     {
         // Arrange
         using var dir = new TempDir("ssh-plan-unreachable");
-        var config = PushJob(dir, "").Host("backup", _server);
+        var config = Job(dir, "pull", "").Host("backup", _server);
 
         // Act
         var plan = await RunAgainstClosedPortAsync(config, "plan", "job");
@@ -108,13 +123,13 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         return port;
     }
 
-    /// <summary>A push job "job" to host "backup" (added by the caller) with <paramref name="extra"/> job-level YAML.</summary>
-    private static TestConfig PushJob(TempDir dir, string extra)
+    /// <summary>Job "job" with host "backup" (added by the caller), from src/work to replica/, with <paramref name="extra"/> job-level YAML.</summary>
+    private static TestConfig Job(TempDir dir, string direction, string extra)
     {
         var source = new TreeBuilder(dir.CreateSubdirectory("src", "work")).File("a.txt", 100).Root;
         var replica = dir.CreateSubdirectory("replica");
         return new TestConfig(dir).Job("job", $$"""
-            direction: push
+            direction: {{direction}}
             host: backup
             {{extra}}
             syncs: [{ source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }]
