@@ -1,5 +1,6 @@
 using Syncwarden.Configuration;
 using Syncwarden.Rsync;
+using Syncwarden.Ssh;
 
 namespace Syncwarden.Runs;
 
@@ -15,13 +16,24 @@ public sealed partial class JobRunner
         var (result, stdout, stderr) = await _runner.CaptureAsync(spec, cancellationToken).ConfigureAwait(false);
         var source = builder.SourceArgument(sync);
         string? refusal = null;
+        var network = false;
         if (result.ExitCode != 0)
         {
             var why = RsyncErrorParser.MainError(stderr.Split('\n')) ?? $"rsync exited with {result.ExitCode}";
             var specific = stderr.Split('\n').FirstOrDefault(l => l.StartsWith("rsync:", StringComparison.Ordinal) || l.Contains("ssh:", StringComparison.Ordinal));
-            refusal = RetryPolicy.NetworkExitCodes.Contains(result.ExitCode)
-                ? $"cannot check source {source} before a --delete run: {specific ?? why}"
-                : $"source {source} is missing or unreadable ({specific ?? why}); refusing to run with --delete, nothing was deleted";
+            network = RetryPolicy.NetworkExitCodes.Contains(result.ExitCode);
+            if (job.HostConfig is { } host && job.Direction != Direction.Local && SshErrorExplainer.Explain(stderr, host) is ({ } problem, { } explained) && problem != SshProblem.None)
+            {
+                refusal = $"cannot check source {source} before a --delete run: {explained}";
+                // Retrying cannot fix a refused key or a wrong host key.
+                network = problem == SshProblem.Unreachable;
+            }
+            else
+            {
+                refusal = network
+                    ? $"cannot check source {source} before a --delete run: {specific ?? why}"
+                    : $"source {source} is missing or unreadable ({specific ?? why}); refusing to run with --delete, nothing was deleted";
+            }
         }
         else
         {
@@ -36,7 +48,7 @@ public sealed partial class JobRunner
             return null;
         }
         log.Note(refusal);
-        return SyncOutcome.Failed(refusal, result.ExitCode == 0 ? -1 : result.ExitCode);
+        return new SyncOutcome(ExitCodeClass.Failure, result.ExitCode == 0 ? -1 : result.ExitCode, refusal, false, network);
     }
 
     /// <summary>A dry-run pre-pass counts what --delete would remove; above max-delete the run stops before any change.</summary>

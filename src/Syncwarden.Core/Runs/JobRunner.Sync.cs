@@ -14,37 +14,25 @@ public sealed partial class JobRunner
             progress.Report(new RunProgress(job.Name, runId, phase, index, job.Syncs.Count, label, transfer, message));
 
         log.Note($"sync {index + 1}/{job.Syncs.Count}: {label}");
-        Report(RunPhase.Checking);
-
-        if (builder.SyncDeletes(sync))
-        {
-            if (!job.AllowEmptySource && await CheckSourceForDeleteAsync(job, builder, sync, log, cancellationToken).ConfigureAwait(false) is { } refusal)
-            {
-                return refusal;
-            }
-            if (job.MaxDelete is { } limit)
-            {
-                Report(RunPhase.Previewing);
-                if (await CheckDeleteLimitAsync(job, builder, sync, limit, log, filters, cancellationToken).ConfigureAwait(false) is { } refusal2)
-                {
-                    return refusal2;
-                }
-            }
-        }
-
-        if (builder.ReceiverIsLocal && PrepareLocalDestination(sync.Destination) is { } destinationError)
-        {
-            log.Note(destinationError);
-            return SyncOutcome.Failed(destinationError);
-        }
 
         var attempt = 0;
         while (true)
         {
-            var outcome = await TransferAsync(job, builder, sync, log, filters, p => Report(RunPhase.Transferring, p), cancellationToken).ConfigureAwait(false);
-            if (builder.ReceiverIsLocal)
+            // The checks before a --delete run reach the host too, so they belong to the retried attempt.
+            var outcome = await CheckBeforeTransferAsync(job, builder, sync, log, filters, Report, cancellationToken).ConfigureAwait(false);
+            if (outcome is null)
             {
-                RemoveEmptyTempDir(sync.Destination);
+                // Per attempt: the previous attempt's cleanup removes the temp dir, and rsync will not create it.
+                if (builder.ReceiverIsLocal && PrepareLocalDestination(sync.Destination) is { } destinationError)
+                {
+                    log.Note(destinationError);
+                    return SyncOutcome.Failed(destinationError);
+                }
+                outcome = await TransferAsync(job, builder, sync, log, filters, p => Report(RunPhase.Transferring, p), cancellationToken).ConfigureAwait(false);
+                if (builder.ReceiverIsLocal)
+                {
+                    RemoveEmptyTempDir(sync.Destination);
+                }
             }
             if (outcome.Class != ExitCodeClass.Failure || outcome.Cancelled || !outcome.NetworkClass || attempt >= job.Retries.Count)
             {
@@ -58,6 +46,25 @@ public sealed partial class JobRunner
             Report(RunPhase.Retrying, message: note);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<SyncOutcome?> CheckBeforeTransferAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, RunLog log, RunFilters filters, Action<RunPhase, RsyncProgress?, string?> report, CancellationToken cancellationToken)
+    {
+        report(RunPhase.Checking, null, null);
+        if (!builder.SyncDeletes(sync))
+        {
+            return null;
+        }
+        if (!job.AllowEmptySource && await CheckSourceForDeleteAsync(job, builder, sync, log, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            return refusal;
+        }
+        if (job.MaxDelete is { } limit)
+        {
+            report(RunPhase.Previewing, null, null);
+            return await CheckDeleteLimitAsync(job, builder, sync, limit, log, filters, cancellationToken).ConfigureAwait(false);
+        }
+        return null;
     }
 
     private async Task<SyncOutcome> TransferAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, RunLog log, RunFilters filters, Action<RsyncProgress> onProgress, CancellationToken cancellationToken)

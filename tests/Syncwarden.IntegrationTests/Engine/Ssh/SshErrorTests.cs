@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Syncwarden.IntegrationTests.Infrastructure;
+
+namespace Syncwarden.IntegrationTests.Engine.Ssh;
+
+[Collection(SshCollection.Name)]
+public sealed class SshErrorTests(SshServerFixture fixture)
+{
+    private readonly SshServer _server = fixture.Server;
+
+    [Theory]
+    [InlineData("push", false)]
+    [InlineData("push", true)]
+    [InlineData("pull", false)]
+    [InlineData("pull", true)] // --delete first lists the remote source, before any transfer
+    public async Task Authentication_failure_names_the_key_and_is_not_retried(string direction, bool delete)
+    {
+        // Arrange
+        using var dir = new TempDir("ssh-auth");
+        var key = await _server.CreateUnauthorizedClientKeyAsync();
+        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server, identity: key);
+
+        // Act
+        var run = await config.RunCliAsync("run", "job", "--json");
+
+        // Assert
+        run.ExitCode.Should().Be(1, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("failed");
+        record.Error.Should().Contain("authentication failed").And.Contain(key);
+        record.Log.Should().NotContain("retrying");
+        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("push", false)]
+    [InlineData("push", true)]
+    [InlineData("pull", false)]
+    [InlineData("pull", true)] // --delete first lists the remote source, before any transfer
+    public async Task Host_key_mismatch_is_a_clear_error_that_says_what_to_do(string direction, bool delete)
+    {
+        // Arrange
+        using var dir = new TempDir("ssh-hostkey");
+        var knownHosts = await _server.CreateWrongKnownHostsAsync();
+        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server, knownHosts: knownHosts);
+
+        // Act
+        var run = await config.RunCliAsync("run", "job", "--json");
+
+        // Assert
+        run.ExitCode.Should().Be(1, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("failed");
+        record.Error.Should().Contain("host key").And.Contain(knownHosts).And.Contain("ssh-keygen -R");
+        record.Log.Should().NotContain("retrying");
+        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("push", false)]
+    [InlineData("push", true)]
+    [InlineData("pull", false)]
+    [InlineData("pull", true)] // --delete first lists the remote source, before any transfer
+    public async Task Unreachable_host_is_a_clear_error_after_retries(string direction, bool delete)
+    {
+        // Arrange
+        using var dir = new TempDir("ssh-unreachable");
+        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server);
+
+        // Act
+        var run = await RunAgainstClosedPortAsync(config, "run", "job", "--json");
+
+        // Assert
+        run.ExitCode.Should().Be(1, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("failed");
+        record.Error.Should().Contain("unreachable").And.Contain("Connection refused");
+        var retries = record.Log.Split('\n').Where(l => l.Contains("retrying", StringComparison.Ordinal)).ToList();
+        retries.Should().HaveCount(2);
+        retries[0].Should().Contain("(1/2)");
+        retries[1].Should().Contain("(2/2)");
+        // Each attempt either starts the transfer or, with --delete, fails at the source check first.
+        var attemptMarker = delete && direction == "pull" ? "cannot check source" : "$ rsync";
+        record.Log.Split('\n').Count(l => Regex.IsMatch(l, @"^# \S+ \S+ " + Regex.Escape(attemptMarker))).Should().Be(3, "one attempt and two retries");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Pull_succeeds_when_the_host_comes_back_between_retries(bool delete)
+    {
+        // Arrange: the host's port refuses connections until the first retry is announced, then forwards to sshd.
+        using var dir = new TempDir("ssh-comeback");
+        var port = ClosedLoopbackPort();
+        var knownHosts = dir.Combine("known_hosts");
+        await File.WriteAllTextAsync(knownHosts, $"[{_server.Address}]:{port} {_server.HostPublicKey.Trim()}\n");
+        var config = Job(dir, "pull", "retries: { count: 2, delay: 2s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server, knownHosts: knownHosts);
+        var path = WriteWithPort(config, port);
+        using var stop = new CancellationTokenSource();
+
+        // Act
+        await using var cli = await SyncwardenCli.StartAsync(["-c", path, "run", "job", "--json"]);
+        await WaitForLogLineAsync(config.StateDir, "retrying", TimeSpan.FromSeconds(30));
+        var forwarder = ForwardAsync(port, _server.Port, stop.Token);
+        var run = await cli.WaitAsync(TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await forwarder;
+
+        // Assert
+        run.ExitCode.Should().Be(0, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("succeeded");
+        record.FilesTransferred.Should().Be(1);
+        record.Log.Split('\n').Count(l => l.Contains("retrying", StringComparison.Ordinal)).Should().Be(1);
+        (await TreeComparer.DescribeDifferencesAsync(dir.Combine("src", "work"), dir.Combine("replica", "work"))).Should().BeEmpty();
+        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Select(Path.GetFileName).Should().BeEquivalentTo(["work"]);
+    }
+
+    [Fact]
+    public async Task Plan_against_an_unreachable_host_is_a_clear_error()
+    {
+        // Arrange
+        using var dir = new TempDir("ssh-plan-unreachable");
+        var config = Job(dir, "pull", "").Host("backup", _server);
+
+        // Act
+        var plan = await RunAgainstClosedPortAsync(config, "plan", "job");
+
+        // Assert
+        plan.ExitCode.Should().Be(1, plan.ToString());
+        (plan.StandardOutput + plan.StandardError).Should().Contain("unreachable").And.Contain("Connection refused");
+    }
+
+    /// <summary>Runs the CLI with <paramref name="config"/> rewritten so host "backup" points at a loopback port nobody listens on.</summary>
+    private async Task<ProcessResult> RunAgainstClosedPortAsync(TestConfig config, params string[] args)
+    {
+        var path = WriteWithPort(config, ClosedLoopbackPort());
+        return await SyncwardenCli.RunAsync(["-c", path, .. args]);
+    }
+
+    /// <summary>Writes <paramref name="config"/> with host "backup" on <paramref name="port"/> instead of the fixture's; returns the file.</summary>
+    private string WriteWithPort(TestConfig config, int port)
+    {
+        var yaml = config.Yaml.Replace($"    port: {_server.Port}\n", $"    port: {port}\n", StringComparison.Ordinal);
+        yaml.Should().Contain($"port: {port}");
+        var path = config.Dir.Combine("other-port.yaml");
+        File.WriteAllText(path, yaml);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
+
+    private static async Task WaitForLogLineAsync(string stateDir, string text, TimeSpan timeout)
+    {
+        var logs = Path.Combine(stateDir, "logs");
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Directory.Exists(logs) && Directory.EnumerateFiles(logs).Any(f => File.ReadAllText(f).Contains(text, StringComparison.Ordinal)))
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no run log under {logs} mentioned '{text}' within {timeout}");
+    }
+
+    /// <summary>Accepts on loopback <paramref name="listenPort"/> and relays each connection to <paramref name="targetPort"/> until cancelled.</summary>
+    private static async Task ForwardAsync(int listenPort, int targetPort, CancellationToken cancellationToken)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, listenPort);
+        listener.Start();
+        var relays = new List<Task>();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var client = await listener.AcceptTcpClientAsync(cancellationToken);
+                relays.Add(RelayAsync(client, targetPort, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            listener.Stop();
+        }
+        await Task.WhenAll(relays);
+    }
+
+    private static async Task RelayAsync(TcpClient client, int targetPort, CancellationToken cancellationToken)
+    {
+        using (client)
+        using (var target = new TcpClient())
+        {
+            try
+            {
+                await target.ConnectAsync(IPAddress.Loopback, targetPort, cancellationToken);
+                using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var up = client.GetStream().CopyToAsync(target.GetStream(), both.Token);
+                var down = target.GetStream().CopyToAsync(client.GetStream(), both.Token);
+                await Task.WhenAny(up, down);
+                await both.CancelAsync();
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+            {
+                // Either side closing ends the relay.
+            }
+        }
+    }
+
+    /// <summary>A free loopback port: bound, then released, so connecting to it is refused.</summary>
+    private static int ClosedLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Job "job" with host "backup" (added by the caller), from src/work to replica/, with <paramref name="extra"/> job-level YAML.</summary>
+    private static TestConfig Job(TempDir dir, string direction, string extra)
+    {
+        var source = new TreeBuilder(dir.CreateSubdirectory("src", "work")).File("a.txt", 100).Root;
+        var replica = dir.CreateSubdirectory("replica");
+        return new TestConfig(dir).Job("job", $$"""
+            direction: {{direction}}
+            host: backup
+            {{extra}}
+            syncs: [{ source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }]
+            """);
+    }
+}
