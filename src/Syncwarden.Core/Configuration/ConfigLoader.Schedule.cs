@@ -56,7 +56,8 @@ public static partial class ConfigLoader
             return null;
         }
         var interval = TimeSpan.Zero;
-        var valid = true;
+        // Unknown keys were reported already; a missing interval would only repeat that error.
+        var valid = node is not YamlMappingNode mapping || mapping.Children.Count == map.Entries.Count;
         foreach (var (unit, size) in new[] { ("weeks", TimeSpan.FromDays(7)), ("days", TimeSpan.FromDays(1)), ("hours", TimeSpan.FromHours(1)), ("minutes", TimeSpan.FromMinutes(1)), ("seconds", TimeSpan.FromSeconds(1)) })
         {
             if (map.Get(unit) is not { } amountNode)
