@@ -10,6 +10,7 @@ public static partial class ConfigLoader
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout",
+        "schedule", "every", "catch-up",
     ];
 
     private static readonly string[] RetryKeys = ["count", "delay"];
@@ -98,6 +99,7 @@ public static partial class ConfigLoader
         {
             job = job with { Timeout = t };
         }
+        job = BindSchedule(map, job, reader);
         return job;
     }
 

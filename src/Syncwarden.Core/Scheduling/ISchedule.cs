@@ -8,4 +8,10 @@ public interface ISchedule
 
     /// <summary>The configured text, for status output and logs (e.g. "0 1 * * *", "every 1d at 01:00").</summary>
     string Describe();
+
+    /// <summary>
+    /// About how long one period of the schedule is, for catch-up decisions ("the last run is older than one period"):
+    /// the interval of an "every" schedule; for cron, the longest gap among its first occurrences (see the type).
+    /// </summary>
+    TimeSpan NominalPeriod { get; }
 }
