@@ -17,6 +17,8 @@ public sealed class DaemonHostTests
             DateTimeOffset.FromUnixTimeSeconds((after.ToUnixTimeSeconds() / seconds + 1) * seconds);
 
         public string Describe() => $"every {seconds}s";
+
+        public TimeSpan NominalPeriod => TimeSpan.FromSeconds(seconds);
     }
 
     private static (SyncwardenConfig Config, string Source) Setup(TempDir dir, ISchedule? schedule, int bandwidth = 0, int jobs = 1, int maxConcurrent = 1, bool catchUp = false)
