@@ -29,18 +29,14 @@ public sealed class InstanceLock : IDisposable
         {
             // On Linux, FileShare.None takes an exclusive advisory lock (flock) on the file.
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            using (var writer = new StreamWriter(stream, leaveOpen: true))
-            {
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"pid={Environment.ProcessId} config={configPath} started={DateTimeOffset.UtcNow:O}\n"));
-            }
-            stream.Flush();
+            // .NET reads take a shared lock, so the holder is described in a separate, unlocked file.
+            File.WriteAllText(InfoPath(stateDir), string.Create(CultureInfo.InvariantCulture, $"pid={Environment.ProcessId} config={configPath} started={DateTimeOffset.UtcNow:O}\n"));
             holder = null;
             return new InstanceLock(stream, path);
         }
         catch (IOException)
         {
-            holder = ReadHolder(path);
+            holder = ReadHolder(stateDir);
             return null;
         }
     }
@@ -60,17 +56,17 @@ public sealed class InstanceLock : IDisposable
         }
         catch (IOException)
         {
-            return ReadHolder(path);
+            return ReadHolder(stateDir);
         }
     }
 
-    private static string ReadHolder(string path)
+    private static string InfoPath(string stateDir) => System.IO.Path.Combine(stateDir, "daemon.pid");
+
+    private static string ReadHolder(string stateDir)
     {
         try
         {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var text = new StreamReader(reader);
-            return text.ReadToEnd().Trim().Replace("pid=", "pid ", StringComparison.Ordinal).Replace(" config=", ", config ", StringComparison.Ordinal).Replace(" started=", ", started ", StringComparison.Ordinal);
+            return File.ReadAllText(InfoPath(stateDir)).Trim().Replace("pid=", "pid ", StringComparison.Ordinal).Replace(" config=", ", config ", StringComparison.Ordinal).Replace(" started=", ", started ", StringComparison.Ordinal);
         }
         catch (IOException)
         {
@@ -78,5 +74,9 @@ public sealed class InstanceLock : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        File.Delete(InfoPath(System.IO.Path.GetDirectoryName(Path)!));
+        _stream.Dispose();
+    }
 }
