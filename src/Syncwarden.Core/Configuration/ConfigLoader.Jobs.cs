@@ -9,7 +9,7 @@ public static partial class ConfigLoader
     private static readonly string[] JobKeys =
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
-        "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout",
+        "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "hooks", "plugins-dir",
     ];
 
     private static readonly string[] RetryKeys = ["count", "delay"];
@@ -97,6 +97,14 @@ public static partial class ConfigLoader
             && reader.Duration(timeout, map.PathOf("timeout"), allowZero: false, "timeout: 6h") is { } t)
         {
             job = job with { Timeout = t };
+        }
+        if (map.Get("hooks") is { } hooks)
+        {
+            job = job with { Hooks = BindHooks(hooks, map.PathOf("hooks"), hostName is not null, reader) };
+        }
+        if (map.Get("plugins-dir") is { } pluginsDir && BindPluginsDir(pluginsDir, map.PathOf("plugins-dir"), reader) is { } dir)
+        {
+            job = job with { PluginsDir = dir };
         }
         return job;
     }
