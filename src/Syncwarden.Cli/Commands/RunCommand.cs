@@ -59,7 +59,7 @@ internal static class RunCommand
                     Console.WriteLine($"{r.Job}: {HistoryStore.ResultName(r.Result)} in {Format.Duration(r.Duration)}, {r.FilesTransferred} file(s) / {Format.Bytes(r.BytesTransferred)} transferred, {r.FilesDeleted} deleted (run {r.Id}, log {r.LogFile})");
                     if (r.Error is { } error)
                     {
-                        Console.WriteLine($"  {(r.Result == RunResult.Warning ? "warning" : "error")}: {error}");
+                        Console.WriteLine($"  {r.Result switch { RunResult.Warning => "warning", RunResult.Skipped => "note", _ => "error" }}: {error}");
                     }
                 }
             }

@@ -10,7 +10,7 @@ public static partial class ConfigLoader
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout",
-        "schedule", "every", "catch-up",
+        "schedule", "every", "catch-up", "hooks", "plugins-dir",
     ];
 
     private static readonly string[] RetryKeys = ["count", "delay"];
@@ -100,6 +100,14 @@ public static partial class ConfigLoader
             job = job with { Timeout = t };
         }
         job = BindSchedule(map, job, reader);
+        if (map.Get("hooks") is { } hooks)
+        {
+            job = job with { Hooks = BindHooks(hooks, map.PathOf("hooks"), hostName is not null, reader) };
+        }
+        if (map.Get("plugins-dir") is { } pluginsDir && BindPluginsDir(pluginsDir, map.PathOf("plugins-dir"), reader) is { } dir)
+        {
+            job = job with { PluginsDir = dir };
+        }
         return job;
     }
 

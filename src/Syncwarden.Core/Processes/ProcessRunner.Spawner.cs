@@ -48,7 +48,10 @@ public sealed partial class ProcessRunner
             }
             catch (Win32Exception ex)
             {
-                var program = info.FileName == SetprivPath && info.ArgumentList.Count > 3 ? info.ArgumentList[3] : info.FileName;
+                var words = new[] { info.FileName }.Concat(info.ArgumentList).ToList();
+                var at = words[0] == SetprivPath ? 4 : 0;
+                at += at < words.Count && words[at] == SetsidPath ? 1 : 0;
+                var program = at < words.Count ? words[at] : info.FileName;
                 done.SetException(new ProcessStartException($"cannot run '{program}': {ex.Message}", ex));
             }
             catch (Exception ex) when (ex is InvalidOperationException or ProcessStartException)

@@ -15,6 +15,7 @@ public sealed partial class ProcessRunner
 
     private const string SetprivPath = "/usr/bin/setpriv";
     private static readonly bool s_hasSetpriv = File.Exists(SetprivPath);
+    private const string SetsidPath = "/usr/bin/setsid";
 
     /// <summary>Runs to completion, delivering output in chunks as it arrives (rsync progress uses \r).</summary>
     public async Task<ProcessResult> RunAsync(
@@ -40,7 +41,7 @@ public sealed partial class ProcessRunner
         catch (OperationCanceledException)
         {
             cancelled = true;
-            killed = await StopAsync(process, spec.GracePeriod).ConfigureAwait(false);
+            killed = await StopAsync(process, spec).ConfigureAwait(false);
         }
 
         // Output pipes close when the last holder exits; bound the wait in case a grandchild keeps them.
@@ -57,22 +58,36 @@ public sealed partial class ProcessRunner
         return (result, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>Sends SIGTERM, waits up to the grace period, then SIGKILLs the whole tree. True when killed.</summary>
-    private static async Task<bool> StopAsync(Process process, TimeSpan grace)
+    /// <summary>
+    /// Sends SIGTERM (to the child's process group when it has its own), waits up to the grace period,
+    /// then SIGKILLs the whole tree. True when killed.
+    /// </summary>
+    private static async Task<bool> StopAsync(Process process, ProcessSpec spec)
     {
-        if (process.HasExited)
+        if (process.HasExited && !spec.OwnProcessGroup)
         {
             return false;
         }
-        _ = Kill(process.Id, SigTerm);
-        using var graceCts = new CancellationTokenSource(grace);
+        var pid = process.Id;
+        // The group id is the child's pid; the kernel never hands that pid out again while the group has members.
+        var target = spec.OwnProcessGroup ? -pid : pid;
+        _ = Kill(target, SigTerm);
+        using var graceCts = new CancellationTokenSource(spec.GracePeriod);
         try
         {
             await process.WaitForExitAsync(graceCts.Token).ConfigureAwait(false);
+            while (spec.OwnProcessGroup && Kill(target, 0) == 0)
+            {
+                await Task.Delay(50, graceCts.Token).ConfigureAwait(false);
+            }
             return false;
         }
         catch (OperationCanceledException)
         {
+            if (spec.OwnProcessGroup)
+            {
+                _ = Kill(target, SigKill);
+            }
             try
             {
                 process.Kill(entireProcessTree: true);
@@ -126,12 +141,28 @@ public sealed partial class ProcessRunner
         };
         var program = ExecutableResolver.Resolve(spec.FileName)
             ?? throw new ProcessStartException($"cannot run '{spec.FileName}': not found (install it or give its full path)");
+        // Wrappers exec in place (setsid only forks when already a group leader, which a fresh child
+        // never is), so the pid we see is the program's and the group id equals it.
+        var wrappers = new List<string>();
         if (spec.TerminateWithParent && s_hasSetpriv)
         {
-            info.FileName = SetprivPath;
-            info.ArgumentList.Add("--pdeathsig");
-            info.ArgumentList.Add("TERM");
-            info.ArgumentList.Add("--");
+            wrappers.AddRange([SetprivPath, "--pdeathsig", "TERM", "--"]);
+        }
+        if (spec.OwnProcessGroup)
+        {
+            if (!File.Exists(SetsidPath))
+            {
+                throw new ProcessStartException($"cannot run '{spec.FileName}' in its own process group: {SetsidPath} (util-linux) is missing");
+            }
+            wrappers.Add(SetsidPath);
+        }
+        if (wrappers.Count > 0)
+        {
+            info.FileName = wrappers[0];
+            foreach (var w in wrappers.Skip(1))
+            {
+                info.ArgumentList.Add(w);
+            }
             info.ArgumentList.Add(program);
         }
         else
@@ -150,6 +181,7 @@ public sealed partial class ProcessRunner
     }
 
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -9,6 +9,11 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Ask the kernel to SIGTERM the child if syncwarden itself dies (kill -9).</summary>
     public bool TerminateWithParent { get; init; } = true;
+    /// <summary>
+    /// Start the child in a process group of its own (via setsid) and signal the whole group on
+    /// cancellation, so grandchildren of a script (a sleep, a pipeline) go with it.
+    /// </summary>
+    public bool OwnProcessGroup { get; init; }
     /// <summary>Data written to stdin, then stdin is closed. Null closes stdin at once.</summary>
     public string? StandardInput { get; init; }
 

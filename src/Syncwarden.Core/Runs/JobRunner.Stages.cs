@@ -13,7 +13,7 @@ public sealed partial class JobRunner
     private async Task<RunRecord> RunStagesAsync(JobConfig job, RunRecord record, RunLog log, CancellationToken cancellationToken, CancellationTokenSource timeout)
     {
         RunRecord result;
-        var prepared = await PrepareAsync(job, record, log, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareAsync(job, record, log, cancellationToken, timeout).ConfigureAwait(false);
         if (prepared.Outcome is { } early)
         {
             result = early;

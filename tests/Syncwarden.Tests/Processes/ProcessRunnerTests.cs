@@ -59,6 +59,30 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Cancelling_a_child_with_its_own_process_group_stops_its_grandchildren_too()
+    {
+        // Arrange: a script whose sleep would survive a SIGTERM sent to the script alone.
+        var pidFile = Path.Combine(Path.GetTempPath(), "sw-group-" + Guid.NewGuid().ToString("N"));
+        using var cts = new CancellationTokenSource();
+        var spec = new ProcessSpec("/bin/sh", ["-c", $"sleep 30 & echo $! > {pidFile}; wait"]) { GracePeriod = TimeSpan.FromSeconds(5), OwnProcessGroup = true };
+        var run = ProcessRunner.Default.RunAsync(spec, cancellationToken: cts.Token);
+        await WaitFor(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'));
+        var sleepPid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        File.Delete(pidFile);
+        IsAlive(sleepPid).Should().BeTrue();
+
+        // Act
+        await cts.CancelAsync();
+        var result = await run;
+
+        // Assert
+        result.Cancelled.Should().BeTrue();
+        result.Killed.Should().BeFalse("sh and sleep both exit on SIGTERM");
+        IsAlive(result.ProcessId).Should().BeFalse();
+        IsAlive(sleepPid).Should().BeFalse("the whole group got SIGTERM");
+    }
+
+    [Fact]
     public async Task A_missing_program_is_a_clear_error_naming_it()
     {
         var act = () => ProcessRunner.Default.RunAsync(new ProcessSpec("no-such-program-xyz", []));
