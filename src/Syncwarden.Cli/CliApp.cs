@@ -27,6 +27,7 @@ internal static class CliApp
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(LockCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
 
         var parse = root.Parse(args);

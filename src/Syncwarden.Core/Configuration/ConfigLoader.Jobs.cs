@@ -10,6 +10,7 @@ public static partial class ConfigLoader
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout",
+        .. LockJobKeys,
     ];
 
     private static readonly string[] RetryKeys = ["count", "delay"];
@@ -98,6 +99,7 @@ public static partial class ConfigLoader
         {
             job = job with { Timeout = t };
         }
+        job = BindJobLocks(job, map, hosts, reader);
         return job;
     }
 

@@ -57,6 +57,8 @@ public sealed partial class ProcessRunner
         return (result, stdout.ToString(), stderr.ToString());
     }
 
+    internal static Task<bool> StopProcessAsync(Process process, TimeSpan grace) => StopAsync(process, grace);
+
     /// <summary>Sends SIGTERM, waits up to the grace period, then SIGKILLs the whole tree. True when killed.</summary>
     private static async Task<bool> StopAsync(Process process, TimeSpan grace)
     {
