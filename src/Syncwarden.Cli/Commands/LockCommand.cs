@@ -24,8 +24,8 @@ internal static class LockCommand
     private static Command CreateAcquire()
     {
         var name = NameArgument();
-        var wait = new Option<string>("--wait") { Description = "How long to wait for running jobs that block on NAME (default 8h)", DefaultValueFactory = _ => "8h" };
-        var poll = new Option<string>("--poll") { Description = "How often to look again while waiting (default 5s)", DefaultValueFactory = _ => "5s" };
+        var wait = new Option<string>("--wait") { Description = "How long to wait for running jobs that block on NAME", DefaultValueFactory = _ => "8h" };
+        var poll = new Option<string>("--poll") { Description = "How often to look again while waiting", DefaultValueFactory = _ => "5s" };
         var command = new Command("acquire", "Wait until no running job blocks on or holds NAME, then create NAME with holder details. Exit 1 on timeout");
         command.Arguments.Add(name);
         command.Options.Add(wait);
