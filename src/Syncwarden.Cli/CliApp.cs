@@ -29,6 +29,7 @@ internal static class CliApp
         root.Subcommands.Add(HistoryCommand.Create());
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(ReloadCommand.Create());
+        root.Subcommands.Add(LockCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
 
         var parse = root.Parse(args);

@@ -32,9 +32,13 @@ internal sealed record PlanSyncJson(
 
 internal sealed record PlanJson(string Job, IReadOnlyList<PlanSyncJson> Syncs);
 
+internal sealed record LockJson(
+    string Job, string Kind, string Lock, string? Host, string Path, string State, string? Holder, double? AgeSeconds, string? Error);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(IReadOnlyList<RunJson>))]
 [JsonSerializable(typeof(IReadOnlyList<JobStatusJson>))]
 [JsonSerializable(typeof(CheckJson))]
 [JsonSerializable(typeof(PlanJson))]
+[JsonSerializable(typeof(IReadOnlyList<LockJson>))]
 internal sealed partial class CliJson : JsonSerializerContext;

@@ -11,6 +11,7 @@ public static partial class ConfigLoader
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout",
         "schedule", "every", "catch-up", "hooks", "plugins-dir",
+        .. LockJobKeys,
     ];
 
     private static readonly string[] RetryKeys = ["count", "delay"];
@@ -108,6 +109,7 @@ public static partial class ConfigLoader
         {
             job = job with { PluginsDir = dir };
         }
+        job = BindJobLocks(job, map, hosts, reader);
         return job;
     }
 

@@ -58,6 +58,8 @@ public sealed partial class ProcessRunner
         return (result, stdout.ToString(), stderr.ToString());
     }
 
+    internal static Task<bool> StopProcessAsync(Process process, ProcessSpec spec) => StopAsync(process, spec);
+
     /// <summary>
     /// Sends SIGTERM (to the child's process group when it has its own), waits up to the grace period,
     /// then SIGKILLs the whole tree. True when killed.

@@ -31,14 +31,18 @@ public sealed class ContractSnapshotTests
     [InlineData("status")]
     [InlineData("history")]
     [InlineData("demo")]
+    [InlineData("lock")]
+    [InlineData("lock acquire")]
+    [InlineData("lock release")]
+    [InlineData("lock list")]
     public async Task Help_text_matches_the_snapshot(string command)
     {
-        var args = command.Length == 0 ? new[] { "--help" } : [command, "--help"];
+        var args = command.Length == 0 ? new[] { "--help" } : [.. command.Split(' '), "--help"];
 
         var help = await SyncwardenCli.RunAsync(args);
 
         help.ExitCode.Should().Be(0);
-        Verify($"help-{(command.Length == 0 ? "root" : command)}.txt", help.StandardOutput);
+        Verify($"help-{(command.Length == 0 ? "root" : command.Replace(' ', '-'))}.txt", help.StandardOutput);
     }
 
     [Fact]
@@ -49,6 +53,7 @@ public sealed class ContractSnapshotTests
         File.WriteAllText(Path.Combine(source, "a"), "a");
         var config = new TestConfig(dir).Job("j", $$"""
             direction: local
+            locks: [ {{TestConfig.Q(dir.Combine("j.lock"))}} ]
             syncs: [ { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
             """);
 
@@ -59,6 +64,7 @@ public sealed class ContractSnapshotTests
             ["status"] = (await config.RunCliAsync("status", "--json")).StandardOutput,
             ["plan"] = (await config.RunCliAsync("plan", "j", "--json")).StandardOutput,
             ["check"] = (await config.RunCliAsync("check", "--json")).StandardOutput,
+            ["lock list"] = (await config.RunCliAsync("lock", "list", "--json")).StandardOutput,
         };
 
         var shapes = string.Join('\n', outputs.Select(o => $"{o.Key}: {string.Join(", ", FieldPaths(JsonDocument.Parse(o.Value).RootElement, ""))}")) + "\n";

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+
+namespace Syncwarden.Processes;
+
+public sealed partial class ProcessRunner
+{
+    /// <summary>
+    /// Starts a child whose stdin stays open until <see cref="ProcessSession.CloseInput"/>: for helpers that live as
+    /// long as something is held (a remote lock's ssh session). <see cref="ProcessSpec.StandardInput"/> is ignored.
+    /// </summary>
+    public async Task<ProcessSession> StartSessionAsync(ProcessSpec spec, Action<string>? onStdout = null, Action<string>? onStderr = null)
+    {
+        var process = await SpawnAsync(spec).ConfigureAwait(false);
+        return new ProcessSession(process, spec, PumpAsync(process.StandardOutput, onStdout), PumpAsync(process.StandardError, onStderr));
+    }
+}
+
+/// <summary>A running child with an open stdin. Disposing closes stdin, waits briefly, then stops it (SIGTERM, SIGKILL).</summary>
+public sealed class ProcessSession : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ProcessSpec _spec;
+    private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+    private readonly Task _pumps;
+    private readonly Lock _inputLock = new();
+    private bool _inputClosed;
+
+    internal ProcessSession(Process process, ProcessSpec spec, Task stdout, Task stderr)
+    {
+        _process = process;
+        _spec = spec;
+        ProcessId = process.Id;
+        OutputClosed = stdout;
+        _pumps = Task.WhenAll(stdout, stderr);
+        Exited = process.WaitForExitAsync();
+    }
+
+    public int ProcessId { get; }
+
+    /// <summary>Completes when the child exits.</summary>
+    public Task Exited { get; }
+
+    /// <summary>Completes when stdout reaches end of file and every chunk was delivered.</summary>
+    public Task OutputClosed { get; }
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Writes one line to the child's stdin; false when the child no longer reads it.</summary>
+    public async Task<bool> WriteLineAsync(string line)
+    {
+        try
+        {
+            await _process.StandardInput.WriteAsync(line + "\n").ConfigureAwait(false);
+            await _process.StandardInput.FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    public void CloseInput()
+    {
+        lock (_inputLock)
+        {
+            if (_inputClosed)
+            {
+                return;
+            }
+            _inputClosed = true;
+        }
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child is already gone.
+        }
+    }
+
+    /// <summary>Closes stdin and waits up to <paramref name="wait"/> for the child to exit by itself; then SIGTERM, then SIGKILL.</summary>
+    public async Task<ProcessResult> StopAsync(TimeSpan wait)
+    {
+        CloseInput();
+        using var waitCts = new CancellationTokenSource(wait);
+        var killed = false;
+        try
+        {
+            await _process.WaitForExitAsync(waitCts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            killed = await ProcessRunner.StopProcessAsync(_process, _spec).ConfigureAwait(false);
+        }
+        await Task.WhenAny(_pumps, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+        return new ProcessResult(_process.ExitCode, ProcessId, _stopwatch.Elapsed, false, killed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        _process.Dispose();
+    }
+}
