@@ -31,6 +31,8 @@ public sealed class ContractSnapshotTests
     [InlineData("status")]
     [InlineData("history")]
     [InlineData("demo")]
+    [InlineData("daemon")]
+    [InlineData("reload")]
     [InlineData("lock")]
     [InlineData("lock acquire")]
     [InlineData("lock release")]
