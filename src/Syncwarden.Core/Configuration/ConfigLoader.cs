@@ -12,7 +12,7 @@ public static partial class ConfigLoader
 
     public static string DefaultPath => "/etc/syncwarden/syncwarden.yaml";
 
-    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "hosts", "jobs"];
+    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "hosts", "jobs", "power"];
     private static readonly string[] LogKeys = ["file", "level"];
     private static readonly string[] RunLogKeys = ["keep"];
 
@@ -114,6 +114,10 @@ public static partial class ConfigLoader
         if (top.Get("log") is { } log)
         {
             config = config with { Log = BindLog(log, reader) };
+        }
+        if (top.Get("power") is { } power)
+        {
+            config = config with { Power = BindPower(power, reader) };
         }
         if (top.Get("run-logs") is { } runLogs)
         {
