@@ -4,7 +4,9 @@ using Syncwarden.Cli.Output;
 using Syncwarden.Configuration;
 using Syncwarden.Daemon;
 using Syncwarden.History;
+using Syncwarden.Power;
 using Syncwarden.Runs;
+using Syncwarden.Systemd;
 
 namespace Syncwarden.Cli.Commands;
 
@@ -34,12 +36,57 @@ internal static class DaemonCommand
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; host.RunNow(); });
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
 
+            using var notifier = SystemdNotifier.FromEnvironment();
+            host.OnReady = () => notifier.Ready($"{host.Config.Jobs.Count} job(s), {host.Config.Jobs.Count(j => j.Schedule is not null)} scheduled");
+            host.OnReloading = () => notifier.Reloading();
+            host.OnIdle = new IdlePower(host, logger).OnIdleAsync;
+
             await using var control = new ControlSocket(host, config.StateDir, logger);
             control.Start();
             await host.RunAsync(linked.Token).ConfigureAwait(false);
+            notifier.Stopping();
             return CliApp.Ok;
         });
         return command;
+    }
+}
+
+/// <summary>Deep sleep between runs: asks the power manager whenever the daemon is idle, logs only changes of mind.</summary>
+internal sealed class IdlePower(DaemonHost host, Microsoft.Extensions.Logging.ILogger logger)
+{
+    private string? _lastDecision;
+
+    public async Task<bool> OnIdleAsync(DateTimeOffset? nextRun, CancellationToken cancellationToken)
+    {
+        var settings = host.Config.Power;
+        if (!settings.SleepAfterRun)
+        {
+            return false;
+        }
+        var power = new PowerManager(settings, new UtmpSessionSource());
+        var decision = await power.DecideAsync(DateTimeOffset.UtcNow, nextRun, jobsRunning: false, cancellationToken).ConfigureAwait(false);
+        var text = decision is StayAwake awake ? awake.Reason + ": " + awake.Message : decision.Describe();
+        if (text != _lastDecision)
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "power: {Decision}", decision.Describe());
+            _lastDecision = text;
+        }
+        if (decision is not Sleep)
+        {
+            return false;
+        }
+        try
+        {
+            await power.SleepAsync(decision, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SleepFailedException ex)
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogError(logger, "power: {Message}", ex.Message);
+            _lastDecision = "failed";
+            return false;
+        }
+        _lastDecision = null;
+        return true;
     }
 }
 

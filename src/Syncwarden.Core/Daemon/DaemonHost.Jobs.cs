@@ -114,9 +114,11 @@ public sealed partial class DaemonHost
     /// </summary>
     public ConfigLoadResult Reload()
     {
+        OnReloading?.Invoke();
         var result = reloadConfig();
         if (!result.IsValid)
         {
+            OnReady?.Invoke();
             logger.LogError("reload refused, keeping the current configuration: {Errors}", string.Join("; ", result.Errors));
             return result;
         }
@@ -130,6 +132,7 @@ public sealed partial class DaemonHost
             ComputeSchedules(_time.GetUtcNow(), catchUp: false);
         }
         logger.LogInformation("configuration reloaded: {Jobs} job(s)", config.Jobs.Count);
+        OnReady?.Invoke();
         Wake();
         return result;
     }

@@ -34,11 +34,17 @@ public sealed partial class DaemonHost(
     private JobRunner _jobRunner = new(config, history, progress, logger, time, runner);
     private TimeZoneInfo _zone = config.Daemon.ResolveTimeZone();
 
-    /// <summary>Called whenever the daemon becomes idle (nothing running or queued), with the next due time.</summary>
-    public Func<DateTimeOffset?, CancellationToken, Task>? OnIdle { get; set; }
+    /// <summary>
+    /// Called while the daemon is idle (nothing running or queued), with the next due time, at most
+    /// once a minute. Returns true when the host slept, so timers are recomputed from the wall clock.
+    /// </summary>
+    public Func<DateTimeOffset?, CancellationToken, Task<bool>>? OnIdle { get; set; }
 
-    /// <summary>Called once the schedules are loaded and the daemon is ready (e.g. to notify systemd).</summary>
+    /// <summary>Called when the daemon is ready: at start and after each reload (systemd READY=1).</summary>
     public Action? OnReady { get; set; }
+
+    /// <summary>Called when a reload begins (systemd RELOADING=1).</summary>
+    public Action? OnReloading { get; set; }
 
     public SyncwardenConfig Config
     {
@@ -87,9 +93,9 @@ public sealed partial class DaemonHost(
                 }
                 woken = _wake.Task;
             }
-            if (idle && OnIdle is { } onIdle)
+            if (idle && OnIdle is { } onIdle && await onIdle(nextDue, stopping).ConfigureAwait(false))
             {
-                await onIdle(nextDue, stopping).ConfigureAwait(false);
+                continue;
             }
             // Sleeps until the next due time, or earlier when a run ends or a request arrives.
             using var sleep = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -112,7 +118,11 @@ public sealed partial class DaemonHost(
         logger.LogInformation("daemon stopped");
     }
 
-    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : t;
+    // Timers run on the monotonic clock, which stops while the host is suspended; waking at least once
+    // a minute re-reads the wall clock so a due time passed during a suspend is noticed promptly.
+    private static readonly TimeSpan s_longestSleep = TimeSpan.FromMinutes(1);
+
+    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t > s_longestSleep ? s_longestSleep : t;
 
     private CancellationToken _stopping;
 
