@@ -131,6 +131,63 @@ public sealed class ResumeTests(SshServerFixture fixture)
         killed.GetProperty("endedAt").ValueKind.Should().NotBe(JsonValueKind.Null);
     }
 
+    [Fact]
+    public async Task Network_cut_mid_transfer_then_rerun_gives_identical_tree()
+    {
+        // Arrange: pull from an sshd behind a veth link that can be cut.
+        await using var ns = await NetworkNamespace.CreateAsync();
+        await using var server = await SshServer.StartInNamespaceAsync(ns);
+        using var dir = new TempDir("resume-netcut");
+        var source = dir.CreateSubdirectory("src", "work");
+        Interruption.BuildSource(source);
+        var replica = dir.CreateSubdirectory("replica");
+        var work = Path.Combine(replica, "work");
+        var config = new TestConfig(dir)
+            .Host("backup", server, extra: "ssh-options: [\"ServerAliveInterval=2\", \"ServerAliveCountMax=2\"]\n")
+            .Job("slow", $$"""
+                direction: pull
+                host: backup
+                bandwidth: 4000
+                retries: { count: 0 }
+                syncs:
+                  - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }
+                """);
+        await using var cli = await config.StartCliAsync("run", "slow", "--json");
+        await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
+        var localRsync = Interruption.RsyncDescendants(cli.ProcessId);
+        var remoteRsync = Interruption.RsyncDescendants(server.ProcessId);
+
+        // Act: every packet on the link vanishes, like a pulled cable.
+        await ns.CutLinkAsync(LinkCut.SilentDrop);
+        var cut = await cli.WaitAsync(TimeSpan.FromSeconds(40));
+
+        // Assert: ssh's keepalive notices within seconds and the run fails, naming the host.
+        cut.ExitCode.Should().Be(1, cut.ToString());
+        var failed = Interruption.SingleRun(cut);
+        failed.GetProperty("result").GetString().Should().Be("failed");
+        var error = failed.GetProperty("error").GetString();
+        error.Should().Contain("host 'backup'").And.Contain(server.Address).And.Contain("not responding");
+        (await WaitUntilDeadAsync(localRsync, s_gone)).Should().BeEmpty();
+        Interruption.CorruptFinalFiles(source, work).Should().BeEmpty();
+        File.Exists(Path.Combine(work, "m-big.bin")).Should().BeFalse("the big file was not finished");
+        var kept = Interruption.KeptPartialBytes(replica);
+        kept.Should().BeGreaterThan(4_000_000, "the receiver keeps what it received in .syncwarden-partial when the connection drops");
+
+        // Act: the link comes back; run again.
+        await ns.RestoreLinkAsync();
+        var rerun = await config.RunCliAsync("run", "slow", "--json");
+
+        // Assert
+        rerun.ExitCode.Should().Be(0, rerun.ToString());
+        (await TreeComparer.DescribeDifferencesAsync(source, work)).Should().BeEmpty();
+        Interruption.SyncwardenFolders(replica).Should().BeEmpty("temp and partial folders are removed after a good run");
+        var record = Interruption.SingleRun(rerun);
+        record.GetProperty("result").GetString().Should().Be("succeeded");
+        Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept", kept);
+        // The server's half of the cut session ends once its retransmissions meet the closed socket.
+        await WaitUntilDeadAsync(remoteRsync, TimeSpan.FromSeconds(30));
+    }
+
     private static async Task<IReadOnlyList<int>> WaitUntilDeadAsync(IReadOnlyList<int> pids, TimeSpan timeout)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
