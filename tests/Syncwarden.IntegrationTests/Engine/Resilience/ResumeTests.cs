@@ -134,9 +134,26 @@ public sealed class ResumeTests(SshServerFixture fixture)
     [Fact]
     public async Task Network_cut_mid_transfer_then_rerun_gives_identical_tree()
     {
-        // Arrange: pull from an sshd behind a veth link that can be cut.
+        // A pull from an sshd behind a veth link that can be cut.
         await using var ns = await NetworkNamespace.CreateAsync();
-        await using var server = await SshServer.StartInNamespaceAsync(ns);
+        var server = await SshServer.StartInNamespaceAsync(ns);
+        try
+        {
+            await CutLinkMidPullAsync(ns, server);
+        }
+        finally
+        {
+            // The server's half of a cut session only ends once the link is back and its
+            // retransmissions meet the closed socket; wait for that so the server stops cleanly.
+            await ns.RestoreLinkAsync();
+            await WaitUntilDeadAsync(Interruption.RsyncDescendants(server.ProcessId), TimeSpan.FromSeconds(30));
+            await server.DisposeAsync();
+        }
+    }
+
+    private static async Task CutLinkMidPullAsync(NetworkNamespace ns, SshServer server)
+    {
+        // Arrange
         using var dir = new TempDir("resume-netcut");
         var source = dir.CreateSubdirectory("src", "work");
         Interruption.BuildSource(source);
@@ -155,7 +172,6 @@ public sealed class ResumeTests(SshServerFixture fixture)
         await using var cli = await config.StartCliAsync("run", "slow", "--json");
         await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
         var localRsync = Interruption.RsyncDescendants(cli.ProcessId);
-        var remoteRsync = Interruption.RsyncDescendants(server.ProcessId);
 
         // Act: every packet on the link vanishes, like a pulled cable.
         await ns.CutLinkAsync(LinkCut.SilentDrop);
@@ -184,8 +200,6 @@ public sealed class ResumeTests(SshServerFixture fixture)
         var record = Interruption.SingleRun(rerun);
         record.GetProperty("result").GetString().Should().Be("succeeded");
         Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept", kept);
-        // The server's half of the cut session ends once its retransmissions meet the closed socket.
-        await WaitUntilDeadAsync(remoteRsync, TimeSpan.FromSeconds(30));
     }
 
     private static async Task<IReadOnlyList<int>> WaitUntilDeadAsync(IReadOnlyList<int> pids, TimeSpan timeout)
