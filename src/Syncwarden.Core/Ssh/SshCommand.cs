@@ -35,13 +35,15 @@ public static class SshCommand
         {
             AddOption(args, "UserKnownHostsFile", knownHosts);
         }
-        AddOption(args, "ServerAliveInterval", "15");
-        AddOption(args, "ServerAliveCountMax", "4");
+        // ssh keeps the first value it sees for an option, so the host's own options go before the
+        // keepalive defaults they are meant to override.
         foreach (var option in host.SshOptions)
         {
             args.Add("-o");
             args.Add(option);
         }
+        AddOption(args, "ServerAliveInterval", "15");
+        AddOption(args, "ServerAliveCountMax", "4");
         return args;
     }
 

@@ -26,7 +26,7 @@ public static class SshErrorExplainer
                 + (host.Identity is { } id ? $"the key {id}" : "every offered key")
                 + ". Check 'identity' and that its public key is in the remote user's authorized_keys.");
         }
-        foreach (var marker in new[] { "Connection refused", "Connection timed out", "No route to host", "Could not resolve hostname", "Network is unreachable", "Connection closed by", "Connection reset", "timed out" })
+        foreach (var marker in new[] { "Connection refused", "Connection timed out", "No route to host", "Could not resolve hostname", "Network is unreachable", "Connection closed by", "Connection reset", "timed out", "not responding" })
         {
             if (stderr.Contains(marker, StringComparison.Ordinal))
             {

@@ -1,0 +1,215 @@
+using System.Text.Json;
+using Syncwarden.IntegrationTests.Infrastructure;
+using Syncwarden.Processes;
+
+namespace Syncwarden.IntegrationTests.Engine.Resilience;
+
+/// <summary>
+/// A transfer struck mid-file (rsync killed, syncwarden killed, network cut) never leaves a truncated
+/// file under its final name, and the next run completes the replica.
+/// </summary>
+[Collection(SshCollection.Name)]
+public sealed class ResumeTests(SshServerFixture fixture)
+{
+    private const int SigKill = 9;
+    // Far less than the ~9 s the rest of the big file would take, so a surviving rsync cannot just finish in time.
+    private static readonly TimeSpan s_gone = TimeSpan.FromSeconds(4);
+
+    [Fact]
+    public async Task Kill_9_of_rsync_mid_transfer_then_rerun_gives_identical_tree()
+    {
+        // Arrange
+        using var dir = new TempDir("resume-local");
+        var source = dir.CreateSubdirectory("src", "work");
+        Interruption.BuildSource(source);
+        var replica = dir.CreateSubdirectory("replica");
+        var config = new TestConfig(dir).Job("slow", $$"""
+            direction: local
+            bandwidth: 4000
+            syncs:
+              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }
+            """);
+        await using var cli = await config.StartCliAsync("run", "slow", "--json");
+        await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(Path.Combine(replica, ".syncwarden-tmp")) > 4_000_000, "rsync writing the big file", cli);
+
+        // Act: SIGKILL every rsync process (sender, generator and receiver) at once.
+        var rsyncs = Interruption.RsyncDescendants(cli.ProcessId);
+        rsyncs.Should().HaveCountGreaterThanOrEqualTo(2, "a local rsync runs as sender plus receiver");
+        foreach (var pid in rsyncs)
+        {
+            ProcessRunner.Signal(pid, SigKill);
+        }
+        var interrupted = await cli.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert: a failed run, nothing truncated under a final name, the written data still there.
+        interrupted.ExitCode.Should().Be(1, interrupted.ToString());
+        Interruption.SingleRun(interrupted).GetProperty("result").GetString().Should().Be("failed");
+        var work = Path.Combine(replica, "work");
+        Interruption.CorruptFinalFiles(source, work).Should().BeEmpty();
+        File.Exists(Path.Combine(work, "m-big.bin")).Should().BeFalse("the big file was not finished");
+        Interruption.KeptPartialBytes(replica).Should().BeGreaterThan(4_000_000, "the killed receiver's data stays in .syncwarden-tmp until the next run");
+
+        // Act: run again.
+        var rerun = await config.RunCliAsync("run", "slow", "--json");
+
+        // Assert
+        rerun.ExitCode.Should().Be(0, rerun.ToString());
+        (await TreeComparer.DescribeDifferencesAsync(source, work)).Should().BeEmpty();
+        Interruption.SyncwardenFolders(replica).Should().BeEmpty("temp and partial folders are removed after a good run");
+        var record = Interruption.SingleRun(rerun);
+        record.GetProperty("result").GetString().Should().Be("succeeded");
+        // A SIGKILLed receiver cannot move its temp file to the partial dir, and the run clears
+        // .syncwarden-tmp first (an incomplete file of unknown state), so the big file is sent whole.
+        record.GetProperty("bytesTransferred").GetInt64().Should().BeGreaterThanOrEqualTo(Interruption.BigFileSize);
+        Interruption.RsyncOrSshMentioning(dir.Path).Should().BeEmpty();
+    }
+
+    [Fact]
+    public Task Kill_9_of_syncwarden_mid_pull_then_rerun_gives_identical_tree() => KillSyncwardenMidTransferAsync("pull");
+
+    [Fact]
+    public Task Kill_9_of_syncwarden_mid_push_then_rerun_gives_identical_tree() => KillSyncwardenMidTransferAsync("push");
+
+    private async Task KillSyncwardenMidTransferAsync(string direction)
+    {
+        // Arrange: the sshd runs on this machine, so "remote" paths are local paths too.
+        var server = fixture.Server;
+        using var dir = new TempDir("resume-" + direction);
+        var source = dir.CreateSubdirectory("src", "work");
+        Interruption.BuildSource(source);
+        var replica = dir.CreateSubdirectory("replica");
+        var work = Path.Combine(replica, "work");
+        var config = new TestConfig(dir).Host("backup", server).Job("slow", $$"""
+            direction: {{direction}}
+            host: backup
+            bandwidth: 4000
+            retries: { count: 0 }
+            syncs:
+              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }
+            """);
+        await using var cli = await config.StartCliAsync("run", "slow", "--json");
+        // The receiver writes to .syncwarden-tmp (pull) or to a hidden temp file beside the target (push).
+        await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
+        var local = ProcFs.DescendantsOf(cli.ProcessId);
+        var localRsync = local.Where(Interruption.IsRsync).ToList();
+        localRsync.Should().NotBeEmpty();
+        // With --secluded-args the remote rsync's command line names no path; it is a child of the test sshd.
+        var remoteRsync = Interruption.RsyncDescendants(server.ProcessId);
+        remoteRsync.Should().NotBeEmpty();
+
+        // Act
+        (await cli.KillAsync()).Should().BeTrue();
+        await cli.WaitAsync(TimeSpan.FromSeconds(10));
+        var stillAlive = await WaitUntilDeadAsync([.. local, .. remoteRsync], s_gone);
+
+        // Assert: the parent-death signal stopped rsync (and ssh and the remote side followed).
+        stillAlive.Should().BeEmpty("rsync must not outlive a killed syncwarden (local rsync {0}, remote {1})", string.Join(",", localRsync), string.Join(",", remoteRsync));
+        Interruption.CorruptFinalFiles(source, work).Should().BeEmpty();
+        File.Exists(Path.Combine(work, "m-big.bin")).Should().BeFalse("the big file was not finished");
+        var kept = Interruption.KeptPartialBytes(replica);
+        kept.Should().BeGreaterThan(4_000_000, "the stopped receiver keeps what it received in .syncwarden-partial");
+
+        // Act: run again.
+        var rerun = await config.RunCliAsync("run", "slow", "--json");
+
+        // Assert
+        rerun.ExitCode.Should().Be(0, rerun.ToString());
+        (await TreeComparer.DescribeDifferencesAsync(source, work)).Should().BeEmpty();
+        Interruption.SyncwardenFolders(replica).Should().BeEmpty("temp and partial folders are removed after a good run");
+        var record = Interruption.SingleRun(rerun);
+        record.GetProperty("result").GetString().Should().Be("succeeded");
+        // rsync's "total transferred file size" counts whole files, so the record shows the big file in
+        // full; the literal data actually sent shows the resume.
+        record.GetProperty("bytesTransferred").GetInt64().Should().BeGreaterThanOrEqualTo(Interruption.BigFileSize);
+        Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept", kept);
+
+        var history = await config.RunCliAsync("history", "slow", "--json");
+        history.ExitCode.Should().Be(0, history.ToString());
+        using var runs = JsonDocument.Parse(history.StandardOutput);
+        var killed = runs.RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() != record.GetProperty("id").GetInt64());
+        killed.GetProperty("result").GetString().Should().Be("failed");
+        killed.GetProperty("error").GetString().Should().Contain("interrupted");
+        killed.GetProperty("endedAt").ValueKind.Should().NotBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Network_cut_mid_transfer_then_rerun_gives_identical_tree()
+    {
+        // A pull from an sshd behind a veth link that can be cut.
+        await using var ns = await NetworkNamespace.CreateAsync();
+        var server = await SshServer.StartInNamespaceAsync(ns);
+        try
+        {
+            await CutLinkMidPullAsync(ns, server);
+        }
+        finally
+        {
+            // The server's half of a cut session only ends once the link is back and its
+            // retransmissions meet the closed socket; wait for that so the server stops cleanly.
+            await ns.RestoreLinkAsync();
+            await WaitUntilDeadAsync(Interruption.RsyncDescendants(server.ProcessId), TimeSpan.FromSeconds(30));
+            await server.DisposeAsync();
+        }
+    }
+
+    private static async Task CutLinkMidPullAsync(NetworkNamespace ns, SshServer server)
+    {
+        // Arrange
+        using var dir = new TempDir("resume-netcut");
+        var source = dir.CreateSubdirectory("src", "work");
+        Interruption.BuildSource(source);
+        var replica = dir.CreateSubdirectory("replica");
+        var work = Path.Combine(replica, "work");
+        var config = new TestConfig(dir)
+            .Host("backup", server, extra: "ssh-options: [\"ServerAliveInterval=2\", \"ServerAliveCountMax=2\"]\n")
+            .Job("slow", $$"""
+                direction: pull
+                host: backup
+                bandwidth: 4000
+                retries: { count: 0 }
+                syncs:
+                  - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }
+                """);
+        await using var cli = await config.StartCliAsync("run", "slow", "--json");
+        await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
+        var localRsync = Interruption.RsyncDescendants(cli.ProcessId);
+
+        // Act: every packet on the link vanishes, like a pulled cable.
+        await ns.CutLinkAsync(LinkCut.SilentDrop);
+        var cut = await cli.WaitAsync(TimeSpan.FromSeconds(40));
+
+        // Assert: ssh's keepalive notices within seconds and the run fails, naming the host.
+        cut.ExitCode.Should().Be(1, cut.ToString());
+        var failed = Interruption.SingleRun(cut);
+        failed.GetProperty("result").GetString().Should().Be("failed");
+        var error = failed.GetProperty("error").GetString();
+        error.Should().Contain("host 'backup'").And.Contain(server.Address).And.Contain("not responding");
+        (await WaitUntilDeadAsync(localRsync, s_gone)).Should().BeEmpty();
+        Interruption.CorruptFinalFiles(source, work).Should().BeEmpty();
+        File.Exists(Path.Combine(work, "m-big.bin")).Should().BeFalse("the big file was not finished");
+        var kept = Interruption.KeptPartialBytes(replica);
+        kept.Should().BeGreaterThan(4_000_000, "the receiver keeps what it received in .syncwarden-partial when the connection drops");
+
+        // Act: the link comes back; run again.
+        await ns.RestoreLinkAsync();
+        var rerun = await config.RunCliAsync("run", "slow", "--json");
+
+        // Assert
+        rerun.ExitCode.Should().Be(0, rerun.ToString());
+        (await TreeComparer.DescribeDifferencesAsync(source, work)).Should().BeEmpty();
+        Interruption.SyncwardenFolders(replica).Should().BeEmpty("temp and partial folders are removed after a good run");
+        var record = Interruption.SingleRun(rerun);
+        record.GetProperty("result").GetString().Should().Be("succeeded");
+        Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept", kept);
+    }
+
+    private static async Task<IReadOnlyList<int>> WaitUntilDeadAsync(IReadOnlyList<int> pids, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (pids.Any(ProcFs.IsAlive) && clock.Elapsed < timeout)
+        {
+            await Task.Delay(100);
+        }
+        return [.. pids.Where(ProcFs.IsAlive)];
+    }
+}
