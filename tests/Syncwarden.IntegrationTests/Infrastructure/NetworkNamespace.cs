@@ -93,6 +93,45 @@ public sealed class NetworkNamespace : IAsyncDisposable
         await IpAsync(["-n", Name, "link", "set", NamespaceInterface, "up"], cancellationToken).ConfigureAwait(false);
         await IpAsync(["link", "set", HostInterface, "up"], cancellationToken).ConfigureAwait(false);
         Cut = null;
+        // "up" is only a request: wait until both ends report carrier, or traffic sent at once
+        // still meets a link that is down ("No route to host").
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            var host = await TestProcess.RunAsync("ip", ["link", "show", HostInterface], s_ipTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var inner = await TestProcess.RunAsync("ip", ["-n", Name, "link", "show", NamespaceInterface], s_ipTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (host.StandardOutput.Contains("LOWER_UP", StringComparison.Ordinal) && inner.StandardOutput.Contains("LOWER_UP", StringComparison.Ordinal))
+            {
+                return;
+            }
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+        throw new InvalidOperationException($"link {HostInterface} <-> {Name}/{NamespaceInterface} did not come back up within 15 s");
+    }
+
+    /// <summary>Waits until a TCP connection to the namespace's address and <paramref name="port"/> succeeds.</summary>
+    public async Task WaitUntilReachableAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                await client.ConnectAsync(NamespaceAddress, port, attempt.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new TimeoutException($"{NamespaceAddress}:{port} in {Name} not reachable within {timeout}", ex);
+                }
+            }
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()

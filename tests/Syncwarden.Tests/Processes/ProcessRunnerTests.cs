@@ -108,7 +108,8 @@ public sealed class ProcessRunnerTests
         });
         var parts = (await pids.Task.WaitAsync(TimeSpan.FromSeconds(10))).Trim().Split(' ');
         var (shellPid, childPid) = (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-        await WaitFor(() => IsAlive(childPid) && File.ReadAllText($"/proc/{childPid}/cmdline").Contains("sleep", StringComparison.Ordinal));
+        // setpriv's own argv names sleep too; only after the exec (so after prctl) is argv[0] the sleep binary.
+        await WaitFor(() => IsAlive(childPid) && File.ReadAllText($"/proc/{childPid}/cmdline").StartsWith("/bin/sleep\0", StringComparison.Ordinal));
         IsAlive(childPid).Should().BeTrue();
 
         ProcessRunner.Signal(shellPid, 9);

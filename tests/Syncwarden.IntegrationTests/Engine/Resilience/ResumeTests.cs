@@ -192,6 +192,7 @@ public sealed class ResumeTests(SshServerFixture fixture)
 
         // Act: the link comes back; run again.
         await ns.RestoreLinkAsync();
+        await ns.WaitUntilReachableAsync(server.Port, TimeSpan.FromSeconds(20));
         var rerun = await config.RunCliAsync("run", "slow", "--json");
 
         // Assert
