@@ -39,7 +39,9 @@ internal static class DaemonCommand
             using var notifier = SystemdNotifier.FromEnvironment();
             host.OnReady = () => notifier.Ready($"{host.Config.Jobs.Count} job(s), {host.Config.Jobs.Count(j => j.Schedule is not null)} scheduled");
             host.OnReloading = () => notifier.Reloading();
-            host.OnIdle = new IdlePower(host, logger).OnIdleAsync;
+            var idlePower = new IdlePower(host, logger);
+            host.OnIdle = idlePower.OnIdleAsync;
+            host.OnRunFinished = _ => idlePower.Rearm();
 
             await using var control = new ControlSocket(host, config.StateDir, logger);
             control.Start();
@@ -51,15 +53,22 @@ internal static class DaemonCommand
     }
 }
 
-/// <summary>Deep sleep between runs: asks the power manager whenever the daemon is idle, logs only changes of mind.</summary>
+/// <summary>
+/// Deep sleep between runs: when the daemon is idle it asks the power manager (again each minute
+/// while something keeps the host awake, logging only changes of mind). It sleeps once per idle
+/// period: after a wake-up (by the RTC alarm or by hand) it stays up until the next run has finished.
+/// </summary>
 internal sealed class IdlePower(DaemonHost host, Microsoft.Extensions.Logging.ILogger logger)
 {
     private string? _lastDecision;
+    private volatile bool _armed = true;
+
+    public void Rearm() => _armed = true;
 
     public async Task<bool> OnIdleAsync(DateTimeOffset? nextRun, CancellationToken cancellationToken)
     {
         var settings = host.Config.Power;
-        if (!settings.SleepAfterRun)
+        if (!settings.SleepAfterRun || !_armed)
         {
             return false;
         }
@@ -86,6 +95,7 @@ internal sealed class IdlePower(DaemonHost host, Microsoft.Extensions.Logging.IL
             return false;
         }
         _lastDecision = null;
+        _armed = false;
         return true;
     }
 }

@@ -31,7 +31,7 @@ internal static class StatusCommand
                     last is null ? null : HistoryStore.ResultName(last.Result), last?.StartedAt, last?.Duration?.TotalSeconds,
                     last?.BytesTransferred, success?.EndedAt, last?.Error,
                     job.Schedule?.Describe(), live is not null ? live.NextRun : job.Schedule?.NextAfter(now, zone),
-                    live?.Running ?? last?.Result == RunResult.Running, live?.Missed ?? 0);
+                    live?.Running ?? last?.Result == RunResult.Running, live?.Missed ?? 0, Activity(live?.Progress));
             }).ToList();
 
             if (parse.GetValue(CliApp.JsonOption))
@@ -42,7 +42,7 @@ internal static class StatusCommand
             var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "NEXT RUN");
             foreach (var r in rows)
             {
-                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" : r.LastResult ?? "never run",
+                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" + (r.Activity is { } a ? ": " + a : "") : r.LastResult ?? "never run",
                     Format.Time(r.LastRunAt), Format.Duration(r.LastDurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null),
                     r.LastBytesTransferred is { } b ? Format.Bytes(b) : "-", Format.Time(r.LastSuccessAt),
                     r.Schedule is null ? "on demand" : Format.Time(r.NextRunAt) + (r.Missed > 0 ? $" ({r.Missed} missed)" : ""));
@@ -58,4 +58,13 @@ internal static class StatusCommand
         return command;
     }
 
+
+    /// <summary>What a running job is doing now: "transferring 45%", "waiting: lock nas1:/x held by ...".</summary>
+    private static string? Activity(Runs.RunProgress? p) => p switch
+    {
+        null => null,
+        { Phase: Runs.RunPhase.Transferring } => $"transferring {p.Percent}%",
+        { Message: { } message } => $"{p.Phase.ToString().ToLowerInvariant()}: {message}",
+        _ => p.Phase.ToString().ToLowerInvariant(),
+    };
 }

@@ -17,7 +17,7 @@ internal sealed record RunJson(
 internal sealed record JobStatusJson(
     string Job, string Direction, string? Host, int Syncs, string? LastResult, DateTimeOffset? LastRunAt, double? LastDurationSeconds,
     long? LastBytesTransferred, DateTimeOffset? LastSuccessAt, string? LastError,
-    string? Schedule, DateTimeOffset? NextRunAt, bool Running, int Missed);
+    string? Schedule, DateTimeOffset? NextRunAt, bool Running, int Missed, string? Activity);
 
 internal sealed record CheckErrorJson(string File, int Line, int Column, string Key, string Message, string? Hint);
 

@@ -77,7 +77,8 @@ public sealed partial class DaemonHost
     {
         try
         {
-            await runner.RunAsync(job, trigger, _stopping).ConfigureAwait(false);
+            var record = await runner.RunAsync(job, trigger, _stopping).ConfigureAwait(false);
+            OnRunFinished?.Invoke(record);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

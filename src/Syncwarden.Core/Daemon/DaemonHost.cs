@@ -43,6 +43,9 @@ public sealed partial class DaemonHost(
     /// <summary>Called when the daemon is ready: at start and after each reload (systemd READY=1).</summary>
     public Action? OnReady { get; set; }
 
+    /// <summary>Called after each run with its record.</summary>
+    public Action<RunRecord>? OnRunFinished { get; set; }
+
     /// <summary>Called when a reload begins (systemd RELOADING=1).</summary>
     public Action? OnReloading { get; set; }
 

@@ -125,19 +125,23 @@ public sealed partial class JobRunner
         return null;
     }
 
+    /// <summary>Removes our temp and partial folders at the destination root once they are empty.</summary>
     private static void RemoveEmptyTempDir(string destination)
     {
-        var temp = Path.Combine(destination.TrimEnd('/'), RsyncCommandBuilder.TempDir);
-        try
+        foreach (var name in new[] { RsyncCommandBuilder.TempDir, RsyncCommandBuilder.PartialDir })
         {
-            if (Directory.Exists(temp) && !Directory.EnumerateFileSystemEntries(temp).Any())
+            var folder = Path.Combine(destination.TrimEnd('/'), name);
+            try
             {
-                Directory.Delete(temp);
+                if (new DirectoryInfo(folder) is { Exists: true, LinkTarget: null } && !Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    Directory.Delete(folder);
+                }
             }
-        }
-        catch (IOException)
-        {
-            // Left for the next run to clear.
+            catch (IOException)
+            {
+                // Left for the next run to clear.
+            }
         }
     }
 }

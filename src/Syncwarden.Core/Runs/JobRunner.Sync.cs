@@ -33,6 +33,10 @@ public sealed partial class JobRunner
                 {
                     RemoveEmptyTempDir(sync.Destination);
                 }
+                else if (outcome.Class != ExitCodeClass.Failure && (attempt > 0 || PreviousRunWasInterrupted(job)))
+                {
+                    await RemoveRemotePartialDirAsync(job, sync, log, cancellationToken).ConfigureAwait(false);
+                }
             }
             if (outcome.Class != ExitCodeClass.Failure || outcome.Cancelled || !outcome.NetworkClass || attempt >= job.Retries.Count)
             {
@@ -160,5 +164,25 @@ public sealed partial class JobRunner
             message += $"; {failedPaths.Count} path(s) failed: " + string.Join(", ", failedPaths.Take(5)) + (failedPaths.Count > 5 ? ", ..." : "");
         }
         return new SyncOutcome(cls, code, message, false, network && cls == ExitCodeClass.Failure) { FailedPaths = failedPaths };
+    }
+
+    private bool PreviousRunWasInterrupted(JobConfig job) =>
+        history.History(job.Name, 2).Skip(1).FirstOrDefault() is { Result: not (History.RunResult.Succeeded or History.RunResult.Warning or History.RunResult.Skipped) };
+
+    /// <summary>
+    /// After a push that recovered from an interruption, removes the remote partial folder if it is
+    /// empty (rmdir never removes anything else). rsync does not remove an absolute partial dir itself.
+    /// </summary>
+    private async Task RemoveRemotePartialDirAsync(JobConfig job, SyncPair sync, RunLog log, CancellationToken cancellationToken)
+    {
+        var partialDir = RsyncCommandBuilder.PartialDirFor(sync);
+        if (job.HostConfig is not { } host || !partialDir.StartsWith('/'))
+        {
+            return;
+        }
+        var argv = SshCommand.BaseArguments(config.SshPath, host).ToList();
+        argv.AddRange(["--", host.Address, "rmdir " + Locks.RemoteShell.Quote(partialDir) + " 2>/dev/null; true"]);
+        var (result, _, _) = await _runner.CaptureAsync(new ProcessSpec(argv[0], argv[1..]), cancellationToken).ConfigureAwait(false);
+        log.Note(result.ExitCode == 0 ? $"removed the empty partial folder {partialDir} on {host.Name}" : $"could not tidy {partialDir} on {host.Name} (ssh exit {result.ExitCode}); it is harmless and excluded from deletions");
     }
 }

@@ -26,8 +26,9 @@ public sealed class RsyncCommandBuilderTests
         var spec = new RsyncCommandBuilder(Config, Job(Direction.Local, sync)).Build(sync, RsyncMode.Transfer);
 
         spec.FileName.Should().Be("/usr/bin/rsync");
-        spec.Arguments.Should().StartWith(["--archive", "--secluded-args", "--partial-dir=.syncwarden-partial"]);
-        spec.Arguments.Should().Contain(["--info=progress2", "--stats", "--temp-dir=.syncwarden-tmp", "--exclude=/.syncwarden-tmp/"]);
+        spec.Arguments.Should().StartWith(["--archive", "--secluded-args", "--partial-dir=/backup/.syncwarden-partial"]);
+        spec.Arguments.Should().Contain(["--info=progress2", "--stats", "--temp-dir=.syncwarden-tmp"]);
+        spec.Arguments.Should().NotContain(a => a.StartsWith("--exclude", StringComparison.Ordinal), "nothing deletes, so no protecting rule is needed");
         spec.Arguments.Should().NotContain(a => a.StartsWith("--rsh", StringComparison.Ordinal));
         spec.Arguments.TakeLast(3).Should().Equal("--", "/data/work", "/backup");
         spec.Environment.Should().Contain("LC_ALL", "C");
@@ -43,6 +44,7 @@ public sealed class RsyncCommandBuilderTests
 
         builder.SyncDeletes(sync).Should().BeTrue();
         args.Should().Contain("--delete-delay");
+        args.Should().Contain("--exclude=/.syncwarden-*/", "our temp and partial folders are never deleted");
         args.IndexOf("--delete-delay").Should().BeLessThan(args.IndexOf("--delete"));
     }
 
@@ -107,6 +109,15 @@ public sealed class RsyncCommandBuilderTests
         args.IndexOf("--include-from=/etc/i.list").Should().BeLessThan(args.IndexOf("--exclude=cache/"));
         args.IndexOf("--exclude=cache/").Should().BeLessThan(args.IndexOf("--exclude=*.tmp"));
         args.Should().Contain("--exclude-from=/etc/x.list");
+    }
+
+    [Fact]
+    public void A_relative_remote_destination_gets_a_relative_partial_dir()
+    {
+        var sync = new SyncPair { Source = "/data", Destination = "replica/data" };
+
+        RsyncCommandBuilder.PartialDirFor(sync).Should().Be(".syncwarden-partial");
+        RsyncCommandBuilder.PartialDirFor(sync with { Destination = "/srv/replica/" }).Should().Be("/srv/replica/.syncwarden-partial");
     }
 
     [Fact]
