@@ -40,7 +40,7 @@ internal sealed class RemoteLockSession : IAsyncDisposable
         SyncwardenConfig config, HostConfig host, IReadOnlyList<string> blocksOn, IReadOnlyList<string> locks, string holder,
         ProcessRunner runner, CancellationToken cancellationToken = default)
     {
-        var command = RemoteShell.ShCommand(RemoteLockScripts.Acquire, RemoteLockScripts.AcquireArgs(holder, blocksOn, locks));
+        var command = Ssh.RemoteCommandLine.ShCommand(RemoteLockScripts.Acquire, RemoteLockScripts.AcquireArgs(holder, blocksOn, locks));
         var (process, replies, stderr) = await StartAsync(config, host, command, runner).ConfigureAwait(false);
         var stale = new List<LockFileProbe>();
         var keep = false;
@@ -86,7 +86,7 @@ internal sealed class RemoteLockSession : IAsyncDisposable
     public static async Task<IReadOnlyList<(LockFileProbe Probe, TimeSpan? Age)>> ProbeAsync(
         SyncwardenConfig config, HostConfig host, IReadOnlyList<string> paths, ProcessRunner runner, CancellationToken cancellationToken = default)
     {
-        var command = RemoteShell.ShCommand(RemoteLockScripts.List, paths);
+        var command = Ssh.RemoteCommandLine.ShCommand(RemoteLockScripts.List, paths);
         var (process, replies, stderr) = await StartAsync(config, host, command, runner).ConfigureAwait(false);
         await using var _ = process.ConfigureAwait(false);
         var found = new List<(LockFileProbe, TimeSpan?)>();

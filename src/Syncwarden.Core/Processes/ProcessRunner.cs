@@ -119,15 +119,20 @@ public sealed partial class ProcessRunner
         }
     }
 
-    private static async Task PumpAsync(StreamReader reader, Action<string>? sink)
-    {
-        var buffer = new char[16 * 1024];
-        int read;
-        while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+    /// <summary>
+    /// Reads a child's output on a thread of its own with blocking reads: rsync writes a progress
+    /// update per file, and an async read per small write cost more CPU than rsync itself spent.
+    /// </summary>
+    private static Task PumpAsync(StreamReader reader, Action<string>? sink) =>
+        Task.Factory.StartNew(() =>
         {
-            sink?.Invoke(new string(buffer, 0, read));
-        }
-    }
+            var buffer = new char[64 * 1024];
+            int read;
+            while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                sink?.Invoke(new string(buffer, 0, read));
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static ProcessStartInfo BuildStartInfo(ProcessSpec spec)
     {

@@ -181,8 +181,8 @@ public sealed partial class JobRunner
             return;
         }
         var argv = SshCommand.BaseArguments(config.SshPath, host).ToList();
-        argv.AddRange(["--", host.Address, "rmdir " + Locks.RemoteShell.Quote(partialDir) + " 2>/dev/null; true"]);
+        argv.AddRange(["--", host.Address, RemoteCommandLine.Build([], ["rmdir", "--", partialDir])]);
         var (result, _, _) = await _runner.CaptureAsync(new ProcessSpec(argv[0], argv[1..]), cancellationToken).ConfigureAwait(false);
-        log.Note(result.ExitCode == 0 ? $"removed the empty partial folder {partialDir} on {host.Name}" : $"could not tidy {partialDir} on {host.Name} (ssh exit {result.ExitCode}); it is harmless and excluded from deletions");
+        log.Note(result.ExitCode == 0 ? $"removed the empty partial folder {partialDir} on {host.Name}" : $"left {partialDir} on {host.Name} (rmdir exit {result.ExitCode}: not empty or not there); it is excluded from deletions");
     }
 }

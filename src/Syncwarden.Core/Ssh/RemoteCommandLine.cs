@@ -17,4 +17,8 @@ public static class RemoteCommandLine
         IEnumerable<string> words = assignments.Count == 0 ? argv : ["env", .. assignments, .. argv];
         return string.Join(' ', words.Select(Quote));
     }
+
+    /// <summary><c>sh -c 'SCRIPT' sh 'ARG1' 'ARG2' ...</c>: the script sees the args as $1, $2, ... untouched.</summary>
+    public static string ShCommand(string script, IEnumerable<string> args) =>
+        string.Join(' ', new[] { "sh", "-c", Quote(script), "sh" }.Concat(args.Select(Quote)));
 }

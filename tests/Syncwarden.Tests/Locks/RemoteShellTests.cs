@@ -1,3 +1,4 @@
+using Syncwarden.Ssh;
 using Syncwarden.Locks;
 using Syncwarden.Processes;
 
@@ -25,7 +26,7 @@ public sealed class RemoteShellTests
     public async Task ShCommand_word_round_trips_through_a_real_shell_untouched(string word)
     {
         // Arrange: the string ssh would hand to the remote login shell, run the way sshd runs it (shell -c STRING).
-        var command = RemoteShell.ShCommand("printf '%s\\0' \"$@\"", [word, "second word"]);
+        var command = RemoteCommandLine.ShCommand("printf '%s\\0' \"$@\"", [word, "second word"]);
 
         // Act
         var (result, stdout, stderr) = await ProcessRunner.Default.CaptureAsync(new ProcessSpec("sh", ["-c", command]));
@@ -38,7 +39,7 @@ public sealed class RemoteShellTests
     [Fact]
     public void Quote_wraps_in_single_quotes_and_escapes_embedded_ones()
     {
-        RemoteShell.Quote("a'b").Should().Be("'a'\\''b'");
-        RemoteShell.Quote("").Should().Be("''");
+        RemoteCommandLine.Quote("a'b").Should().Be("'a'\\''b'");
+        RemoteCommandLine.Quote("").Should().Be("''");
     }
 }
