@@ -44,7 +44,14 @@ internal static class RunCommand
                 {
                     break;
                 }
-                records.Add(await runner.RunAsync(job, "manual", linked.Token).ConfigureAwait(false));
+                try
+                {
+                    records.Add(await runner.RunAsync(job, "manual", linked.Token).ConfigureAwait(false));
+                }
+                catch (JobBusyException ex)
+                {
+                    Console.Error.WriteLine("syncwarden: " + ex.Message);
+                }
             }
             progress.Dispose();
 

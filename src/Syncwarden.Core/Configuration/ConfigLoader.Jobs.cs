@@ -9,7 +9,7 @@ public static partial class ConfigLoader
     private static readonly string[] JobKeys =
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
-        "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout",
+        "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
         "schedule", "every", "catch-up", "hooks", "plugins-dir",
         .. LockJobKeys,
     ];
@@ -82,6 +82,11 @@ public static partial class ConfigLoader
             && reader.Boolean(allowEmpty, map.PathOf("allow-empty-source"), "allow-empty-source: true") is { } a)
         {
             job = job with { AllowEmptySource = a };
+        }
+        if (map.Get("resume") is { } resume
+            && reader.Boolean(resume, map.PathOf("resume"), "resume: false") is { } r)
+        {
+            job = job with { Resume = r };
         }
         if (map.Get("max-delete") is { } maxDelete && BindDeleteLimit(maxDelete, map.PathOf("max-delete"), reader) is { } limit)
         {

@@ -98,6 +98,8 @@ public sealed record JobConfig
     public IReadOnlyList<string> IncludeFrom { get; init; } = [];
     public IReadOnlyList<string> Options { get; init; } = [];
     public bool AllowEmptySource { get; init; }
+    /// <summary>Keep interrupted files in a partial dir so the next run resumes them (costs a lookup per file).</summary>
+    public bool Resume { get; init; } = true;
     public DeleteLimit? MaxDelete { get; init; }
     /// <summary>rsync exit code to class; codes not listed are failures (0 is success).</summary>
     public IReadOnlyDictionary<int, ExitCodeClass> ExitCodes { get; init; } = DefaultExitCodes;

@@ -80,6 +80,14 @@ public sealed partial class DaemonHost
             var record = await runner.RunAsync(job, trigger, _stopping).ConfigureAwait(false);
             OnRunFinished?.Invoke(record);
         }
+        catch (JobBusyException ex)
+        {
+            lock (_gate)
+            {
+                _missed[job.Name] = _missed.GetValueOrDefault(job.Name) + 1;
+            }
+            logger.LogWarning("{Message} (counted as missed)", ex.Message);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A bug or an environment failure in one run must not take the daemon down.

@@ -50,7 +50,11 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
 
     public ProcessSpec Build(SyncPair sync, RsyncMode mode, RunFilters? extra = null)
     {
-        var args = new List<string> { "--archive", "--secluded-args", "--partial-dir=" + PartialDirFor(sync) };
+        var args = new List<string> { "--archive", "--secluded-args" };
+        if (job.Resume)
+        {
+            args.Add("--partial-dir=" + PartialDirFor(sync));
+        }
 
         if (mode == RsyncMode.Transfer)
         {

@@ -19,8 +19,10 @@ public sealed partial class JobRunner(
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ProcessRunner _runner = runner ?? ProcessRunner.Default;
 
+    /// <exception cref="JobBusyException">The job is already running in another process; nothing was recorded.</exception>
     public async Task<RunRecord> RunAsync(JobConfig job, string trigger = "manual", CancellationToken cancellationToken = default)
     {
+        using var runLock = JobRunLock.Acquire(config.StateDir, job.Name);
         var started = _time.GetUtcNow();
         var record = new RunRecord { Job = job.Name, StartedAt = started, ProcessId = Environment.ProcessId, Trigger = trigger };
         var id = history.Insert(record);

@@ -112,6 +112,16 @@ public sealed class RsyncCommandBuilderTests
     }
 
     [Fact]
+    public void Resume_false_leaves_out_the_partial_dir()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup" };
+        var job = Job(Direction.Local, sync) with { Resume = false };
+
+        new RsyncCommandBuilder(Config, job).Build(sync, RsyncMode.Transfer).Arguments
+            .Should().NotContain(a => a.StartsWith("--partial", StringComparison.Ordinal)).And.Contain("--temp-dir=.syncwarden-tmp");
+    }
+
+    [Fact]
     public void A_relative_remote_destination_gets_a_relative_partial_dir()
     {
         var sync = new SyncPair { Source = "/data", Destination = "replica/data" };
