@@ -53,7 +53,8 @@ internal static class CliApp
             await Console.Error.WriteLineAsync("syncwarden: " + ex.Message).ConfigureAwait(false);
             return ex.ExitCode;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException
+            or Syncwarden.Processes.ProcessStartException or System.Net.Sockets.SocketException)
         {
             // Environment problems (permissions, full disk, a locked database) are for the admin to fix, not bugs.
             await Console.Error.WriteLineAsync("syncwarden: " + ex.Message).ConfigureAwait(false);

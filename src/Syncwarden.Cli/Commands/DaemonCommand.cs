@@ -37,8 +37,20 @@ internal static class DaemonCommand
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
 
             using var notifier = SystemdNotifier.FromEnvironment();
-            host.OnReady = () => notifier.Ready($"{host.Config.Jobs.Count} job(s), {host.Config.Jobs.Count(j => j.Schedule is not null)} scheduled");
-            host.OnReloading = () => notifier.Reloading();
+            // A broken NOTIFY_SOCKET is worth a warning, never a stopped daemon.
+            void Notify(Func<bool> send)
+            {
+                try
+                {
+                    send();
+                }
+                catch (IOException ex)
+                {
+                    Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "systemd notification failed: {Message}", ex.Message);
+                }
+            }
+            host.OnReady = () => Notify(() => notifier.Ready($"{host.Config.Jobs.Count} job(s), {host.Config.Jobs.Count(j => j.Schedule is not null)} scheduled"));
+            host.OnReloading = () => Notify(notifier.Reloading);
             var idlePower = new IdlePower(host, logger);
             host.OnIdle = idlePower.OnIdleAsync;
             host.OnRunFinished = _ => idlePower.Rearm();
@@ -46,7 +58,7 @@ internal static class DaemonCommand
             await using var control = new ControlSocket(host, config.StateDir, logger);
             control.Start();
             await host.RunAsync(linked.Token).ConfigureAwait(false);
-            notifier.Stopping();
+            Notify(notifier.Stopping);
             return CliApp.Ok;
         });
         return command;
@@ -73,7 +85,10 @@ internal sealed class IdlePower(DaemonHost host, Microsoft.Extensions.Logging.IL
             return false;
         }
         var power = new PowerManager(settings, new UtmpSessionSource());
-        var decision = await power.DecideAsync(DateTimeOffset.UtcNow, nextRun, jobsRunning: false, cancellationToken).ConfigureAwait(false);
+        // A `syncwarden run` started outside the daemon (cron, ssh) holds its job's run lock.
+        var jobsDir = Path.Combine(host.Config.StateDir, "jobs");
+        var manualRun = Directory.Exists(jobsDir) && Directory.EnumerateFiles(jobsDir, "*.running").Any();
+        var decision = await power.DecideAsync(DateTimeOffset.UtcNow, nextRun, jobsRunning: manualRun, cancellationToken).ConfigureAwait(false);
         var text = decision is StayAwake awake ? awake.Reason + ": " + awake.Message : decision.Describe();
         if (text != _lastDecision)
         {

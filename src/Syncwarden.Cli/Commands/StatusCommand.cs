@@ -17,9 +17,7 @@ internal static class StatusCommand
             var config = CliContext.LoadConfig(parse);
             using var history = HistoryStore.Open(config.StateDir);
             // The daemon knows next runs, running jobs and missed runs; without it, next runs come from the schedules.
-            var daemon = InstanceLock.RunningDaemon(config.StateDir) is not null
-                ? (await ControlSocket.SendAsync(config.StateDir, "status", cancellationToken).ConfigureAwait(false))?.Jobs?.ToDictionary(j => j.Job, StringComparer.Ordinal)
-                : null;
+            var daemon = (await ControlSocket.SendAsync(config.StateDir, "status", cancellationToken).ConfigureAwait(false))?.Jobs?.ToDictionary(j => j.Job, StringComparer.Ordinal);
             var now = DateTimeOffset.UtcNow;
             var zone = config.Daemon.ResolveTimeZone();
             var rows = config.Jobs.Select(job =>

@@ -10,6 +10,9 @@ namespace Syncwarden.Cli.Output;
 internal sealed class TerminalProgress : IDisposable
 {
     private static readonly TimeSpan s_plainInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_redrawInterval = TimeSpan.FromMilliseconds(100);
+    private DateTimeOffset _lastDraw = DateTimeOffset.MinValue;
+    private RunPhase? _lastPhase;
     private readonly ProgressBoard _board;
     private readonly bool _interactive;
     private readonly Lock _lock = new();
@@ -35,6 +38,13 @@ internal sealed class TerminalProgress : IDisposable
                 ClearBar();
                 return;
             }
+            if (_interactive && p.Phase == _lastPhase && DateTimeOffset.UtcNow - _lastDraw < s_redrawInterval)
+            {
+                // rsync reports once per finished file; ten redraws a second are plenty.
+                return;
+            }
+            _lastPhase = p.Phase;
+            _lastDraw = DateTimeOffset.UtcNow;
             var text = Describe(p);
             if (_interactive)
             {

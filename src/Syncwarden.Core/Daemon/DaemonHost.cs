@@ -96,7 +96,7 @@ public sealed partial class DaemonHost(
                 }
                 woken = _wake.Task;
             }
-            if (idle && OnIdle is { } onIdle && await onIdle(nextDue, stopping).ConfigureAwait(false))
+            if (idle && OnIdle is { } onIdle && await IdleSafelyAsync(onIdle, nextDue, stopping).ConfigureAwait(false))
             {
                 continue;
             }
@@ -128,6 +128,24 @@ public sealed partial class DaemonHost(
     private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t > s_longestSleep ? s_longestSleep : t;
 
     private CancellationToken _stopping;
+
+    /// <summary>The idle hook (deep sleep) must never take the daemon down.</summary>
+    private async Task<bool> IdleSafelyAsync(Func<DateTimeOffset?, CancellationToken, Task<bool>> onIdle, DateTimeOffset? nextDue, CancellationToken stopping)
+    {
+        try
+        {
+            return await onIdle(nextDue, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogError("idle handling failed (the daemon carries on): {Message}", ex.Message);
+            return false;
+        }
+    }
 
     /// <summary>Makes the loop look at its queue and schedules now.</summary>
     private void Wake()

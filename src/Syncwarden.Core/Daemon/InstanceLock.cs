@@ -29,8 +29,16 @@ public sealed class InstanceLock : IDisposable
         {
             // On Linux, FileShare.None takes an exclusive advisory lock (flock) on the file.
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            // .NET reads take a shared lock, so the holder is described in a separate, unlocked file.
-            File.WriteAllText(InfoPath(stateDir), string.Create(CultureInfo.InvariantCulture, $"pid={Environment.ProcessId} config={configPath} started={DateTimeOffset.UtcNow:O}\n"));
+            try
+            {
+                // .NET reads take a shared lock, so the holder is described in a separate, unlocked file.
+                File.WriteAllText(InfoPath(stateDir), string.Create(CultureInfo.InvariantCulture, $"pid={Environment.ProcessId} config={configPath} started={DateTimeOffset.UtcNow:O}\n"));
+            }
+            catch
+            {
+                stream.Dispose();
+                throw new UnauthorizedAccessException($"cannot write {InfoPath(stateDir)}: check the state directory's permissions and free space");
+            }
             holder = null;
             return new InstanceLock(stream, path);
         }
@@ -38,25 +46,6 @@ public sealed class InstanceLock : IDisposable
         {
             holder = ReadHolder(stateDir);
             return null;
-        }
-    }
-
-    /// <summary>The description in the lock file when a daemon holds it, else null.</summary>
-    public static string? RunningDaemon(string stateDir)
-    {
-        var path = PathFor(stateDir);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-        try
-        {
-            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
-            return null;
-        }
-        catch (IOException)
-        {
-            return ReadHolder(stateDir);
         }
     }
 

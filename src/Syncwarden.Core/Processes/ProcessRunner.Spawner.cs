@@ -54,8 +54,9 @@ public sealed partial class ProcessRunner
                 var program = at < words.Count ? words[at] : info.FileName;
                 done.SetException(new ProcessStartException($"cannot run '{program}': {ex.Message}", ex));
             }
-            catch (Exception ex) when (ex is InvalidOperationException or ProcessStartException)
+            catch (Exception ex)
             {
+                // Anything else must reach the caller too: an exception escaping this thread would end the process.
                 done.SetException(ex is ProcessStartException ? ex : new ProcessStartException($"cannot run '{info.FileName}': {ex.Message}", ex));
             }
         }

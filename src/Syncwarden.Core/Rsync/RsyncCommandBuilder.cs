@@ -43,8 +43,14 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
     /// <summary>True when rsync's receiving side runs on this host (local and pull jobs).</summary>
     public bool ReceiverIsLocal => job.Direction != Direction.Push;
 
-    public static bool UsesDelete(IEnumerable<string> options) =>
-        options.Any(o => o.StartsWith("--delete", StringComparison.Ordinal));
+    /// <summary>
+    /// The options that make rsync delete extraneous files at the destination. Not every
+    /// "--delete-*" does: --delete-missing-args alone deletes nothing extraneous, and adding
+    /// --delete-delay to it would turn a plain copy into a mirror.
+    /// </summary>
+    private static readonly HashSet<string> s_deleteOptions = new(StringComparer.Ordinal) { "--delete", "--delete-excluded", "--delete-delay", "--delete-after" };
+
+    public static bool UsesDelete(IEnumerable<string> options) => options.Any(s_deleteOptions.Contains);
 
     public bool SyncDeletes(SyncPair sync) => UsesDelete(job.Options.Concat(sync.Options));
 
@@ -89,10 +95,10 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
             args.Add("--bwlimit=" + kib.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (UsesDelete(userOptions))
+        if (UsesDelete(userOptions) && !userOptions.Any(o => o is "--delete-delay" or "--delete-after"))
         {
             // Deletions wait until every file has been transferred: an aborted run never deleted
-            // anything it had not replaced.
+            // anything it had not replaced. (--delete-after already waits; rsync refuses both.)
             args.Add("--delete-delay");
         }
         args.AddRange(userOptions);

@@ -4,10 +4,7 @@ namespace Syncwarden.Runs;
 
 /// <summary>Thrown when the job is already running in another process (the daemon or another `run`).</summary>
 public sealed class JobBusyException(string job, string holder)
-    : Exception($"job '{job}' is already running ({holder}); this run was not started")
-{
-    public string Job { get; } = job;
-}
+    : Exception($"job '{job}' is already running ({holder}); this run was not started");
 
 /// <summary>
 /// One run of a job at a time on this host, whoever starts it: an exclusive lock on
@@ -34,8 +31,16 @@ internal sealed class JobRunLock : IDisposable
         {
             // On Linux, FileShare.None takes an exclusive flock on the file.
             var stream = new FileStream(Path.Combine(dir, job + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            // .NET reads take a shared lock, so the holder is described in a separate file.
-            File.WriteAllText(infoPath, string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}, since {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}"));
+            try
+            {
+                // .NET reads take a shared lock, so the holder is described in a separate file.
+                File.WriteAllText(infoPath, string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}, since {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}"));
+            }
+            catch
+            {
+                stream.Dispose();
+                throw new UnauthorizedAccessException($"cannot write {infoPath}: check the state directory's permissions and free space");
+            }
             return new JobRunLock(stream, infoPath);
         }
         catch (IOException)

@@ -5,7 +5,7 @@ using Syncwarden.Rsync;
 namespace Syncwarden.Runs;
 
 /// <summary>
-/// The stages around the syncs of a run: preparation (plugins, before hooks), locks, the syncs,
+/// The stages around the syncs of a run: preparation (before hooks, then plugins), locks, the syncs,
 /// then the after / on-error / finally hooks. Each stage is a seam in its own file.
 /// </summary>
 public sealed partial class JobRunner

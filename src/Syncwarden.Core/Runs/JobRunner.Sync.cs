@@ -77,13 +77,13 @@ public sealed partial class JobRunner
         log.Note("$ " + spec.Display);
         var stats = new StatsParser();
         var stderrLines = new List<string>();
-        var lastProgressLog = DateTimeOffset.MinValue;
 
-        var stdout = new RsyncLineSplitter((segment, carriageReturn) =>
+        var stdout = new RsyncLineSplitter((segment, _) =>
         {
             if (ProgressParser.TryParse(segment, out var p))
             {
                 onProgress(p);
+                log.FlushIfDue();
                 return;
             }
             if (segment.Length == 0)

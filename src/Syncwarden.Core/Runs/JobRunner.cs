@@ -39,7 +39,23 @@ public sealed partial class JobRunner(
         {
             history.Update(record);
             log.Note($"syncwarden run {id} of job '{job.Name}' ({job.Direction}{(job.Host is { } h ? " " + h : "")}), trigger {trigger}");
-            final = await RunStagesAsync(job, record, log, linked.Token, timeout).ConfigureAwait(false);
+            try
+            {
+                final = await RunStagesAsync(job, record, log, linked.Token, timeout).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Whatever went wrong (a missing ssh binary, a permission error at the destination,
+                // a bug), the run is recorded as finished: never left "running" in the history.
+                var cancelledRun = ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
+                final = record with
+                {
+                    EndedAt = _time.GetUtcNow(),
+                    Result = cancelledRun ? RunResult.Cancelled : RunResult.Failed,
+                    Error = cancelledRun ? "cancelled" : ex.Message,
+                };
+                logger.LogDebug(ex, "job {Job}: run {RunId} aborted", job.Name, id);
+            }
             log.Note($"result {HistoryStore.ResultName(final.Result)}" + (final.Error is { } err ? ": " + err : ""));
         }
 

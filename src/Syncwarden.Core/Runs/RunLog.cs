@@ -24,7 +24,8 @@ internal sealed class RunLog : IDisposable
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
         });
         // Buffered: a flush per rsync line cost a write system call per file. Notes flush, so the
-        // log is current at every step that matters, and rsync's lines follow within a second.
+        // log is current at every step that matters, and rsync's lines follow within about a second
+        // (flushed on the next line or progress update).
         _writer = new StreamWriter(stream, new UTF8Encoding(false), 64 * 1024);
     }
 
@@ -45,6 +46,19 @@ internal sealed class RunLog : IDisposable
         lock (_lock)
         {
             _writer.WriteLine(line);
+            if (Environment.TickCount64 - _lastFlush > 1000)
+            {
+                _writer.Flush();
+                _lastFlush = Environment.TickCount64;
+            }
+        }
+    }
+
+    /// <summary>Flushes buffered rsync lines if the last flush is more than a second old (called on progress).</summary>
+    public void FlushIfDue()
+    {
+        lock (_lock)
+        {
             if (Environment.TickCount64 - _lastFlush > 1000)
             {
                 _writer.Flush();

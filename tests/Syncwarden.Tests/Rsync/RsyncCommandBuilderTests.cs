@@ -48,6 +48,27 @@ public sealed class RsyncCommandBuilderTests
         args.IndexOf("--delete-delay").Should().BeLessThan(args.IndexOf("--delete"));
     }
 
+    [Theory]
+    [InlineData("--delete-missing-args")]
+    [InlineData("--delete-something-new")]
+    public void Options_that_only_look_like_delete_do_not_turn_a_copy_into_a_mirror(string option)
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup", Options = [option] };
+        var builder = new RsyncCommandBuilder(Config, Job(Direction.Local, sync));
+
+        builder.SyncDeletes(sync).Should().BeFalse();
+        builder.Build(sync, RsyncMode.Transfer).Arguments.Should().NotContain("--delete-delay");
+    }
+
+    [Fact]
+    public void Delete_after_is_kept_as_the_timing_and_not_combined_with_delete_delay()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup", Options = ["--delete", "--delete-after"] };
+        var args = new RsyncCommandBuilder(Config, Job(Direction.Local, sync)).Build(sync, RsyncMode.Transfer).Arguments;
+
+        args.Should().Contain("--delete-after").And.NotContain("--delete-delay");
+    }
+
     [Fact]
     public void Sync_without_delete_option_does_not_delete()
     {
