@@ -129,9 +129,18 @@ public sealed class JobLocks(SyncwardenConfig config, ProcessRunner runner, Time
             }
             taken.Add(held);
         }
-        var registration = ActiveRuns.Register(config.StateDir, new ActiveRun(job.Name, runId, Environment.ProcessId, Environment.MachineName,
-            time.GetUtcNow(), [.. job.Locks.Select(r => r.ToString())], [.. job.BlocksOn.Select(r => r.ToString())]));
-        lease.AddLocal(taken, registration);
+        try
+        {
+            var registration = ActiveRuns.Register(config.StateDir, new ActiveRun(job.Name, runId, Environment.ProcessId, Environment.MachineName,
+                time.GetUtcNow(), [.. job.Locks.Select(r => r.ToString())], [.. job.BlocksOn.Select(r => r.ToString())]));
+            lease.AddLocal(taken, registration);
+        }
+        catch
+        {
+            // Not in the lease yet: release here, or they stay held until the process ends.
+            taken.ForEach(h => h.Release());
+            throw;
+        }
         return null;
     }
 
@@ -177,13 +186,25 @@ public sealed class LockLease : IAsyncDisposable
         // Remote first (reverse order of taking), then this host.
         for (var i = _remote.Count - 1; i >= 0; i--)
         {
+            // One host's failure must not keep the others', or this host's, locks held.
             try
             {
                 await _remote[i].ReleaseAsync().ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is IOException or LockException or Processes.ProcessStartException or InvalidOperationException)
+            {
+                // The session ends below; the remote kernel drops its flocks with it.
+            }
             finally
             {
-                await _remote[i].DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await _remote[i].DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException)
+                {
+                    // As above.
+                }
             }
         }
         if (_local.Count == 0 && _registration is null)
