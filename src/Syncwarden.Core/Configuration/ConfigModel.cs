@@ -109,7 +109,7 @@ public sealed record JobConfig
 
     /// <summary>When the daemon runs the job; null means only on demand (run, SIGHUP).</summary>
     public Scheduling.ISchedule? Schedule { get; init; }
-    /// <summary>Run once at daemon start when the last run is older than one period.</summary>
+    /// <summary>Run once at daemon start when a due time passed since the last run began (or it never ran).</summary>
     public bool CatchUp { get; init; } = true;
     /// <summary>Locks held for the whole run.</summary>
     public IReadOnlyList<LockRef> Locks { get; init; } = [];

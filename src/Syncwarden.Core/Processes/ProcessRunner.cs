@@ -193,6 +193,6 @@ public sealed partial class ProcessRunner
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
-    /// <summary>Sends a signal to a process by pid (used for SIGTERM of children and by tests).</summary>
+    /// <summary>Sends a signal to a process by pid; signal 0 only asks whether it exists.</summary>
     public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
 }

@@ -10,8 +10,9 @@ public interface ISchedule
     string Describe();
 
     /// <summary>
-    /// About how long one period of the schedule is, for catch-up decisions ("the last run is older than one period"):
-    /// the interval of an "every" schedule; for cron, the longest gap among its first occurrences (see the type).
+    /// About how long one period of the schedule is, for display and reasoning about a schedule: the
+    /// interval of an "every" schedule; for cron, the longest gap among its first occurrences (see the
+    /// type). Catch-up does not use it: it asks whether a due time passed since the last run began.
     /// </summary>
     TimeSpan NominalPeriod { get; }
 }
