@@ -55,10 +55,8 @@ internal sealed class HookRunner(SyncwardenConfig config, ProcessRunner runner, 
             };
         }
         var host = job.HostConfig ?? throw new InvalidOperationException($"job '{job.Name}' has a remote hook but no host");
-        var ssh = SshCommand.BaseArguments(config.SshPath, host);
         // ssh passes no environment of ours across; the remote command sets it with env(1).
-        List<string> args = [.. ssh.Skip(1), "--", host.Address, RemoteCommandLine.Build(environment, hook.Command)];
-        return new ProcessSpec(ssh[0], args) { GracePeriod = GracePeriod, OwnProcessGroup = true };
+        return SshCommand.Remote(config.SshPath, host, RemoteCommandLine.Build(environment, hook.Command)) with { GracePeriod = GracePeriod, OwnProcessGroup = true };
     }
 
     public async Task<HookOutcome> RunAsync(JobConfig job, HookCommand hook, string label, IReadOnlyDictionary<string, string> environment, RunLog log, CancellationToken cancellationToken = default)

@@ -136,11 +136,10 @@ internal sealed class RemoteLockSession : IAsyncDisposable
 
     private static async Task<(ProcessSession, Channel<string[]>, StringBuilder)> StartAsync(SyncwardenConfig config, HostConfig host, string command, ProcessRunner runner)
     {
-        var argv = SshCommand.BaseArguments(config.SshPath, host);
         var replies = Channel.CreateUnbounded<string[]>();
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        var spec = new ProcessSpec(argv[0], [.. argv.Skip(1), "-T", "--", host.Address, command]) { GracePeriod = TimeSpan.FromSeconds(5) };
+        var spec = SshCommand.Remote(config.SshPath, host, command, "-T") with { GracePeriod = TimeSpan.FromSeconds(5) };
         var process = await runner.StartSessionAsync(spec, chunk =>
         {
             lock (stdout)

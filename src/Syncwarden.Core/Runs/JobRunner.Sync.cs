@@ -180,9 +180,8 @@ public sealed partial class JobRunner
         {
             return;
         }
-        var argv = SshCommand.BaseArguments(config.SshPath, host).ToList();
-        argv.AddRange(["--", host.Address, RemoteCommandLine.Build([], ["rmdir", "--", partialDir])]);
-        var (result, _, _) = await _runner.CaptureAsync(new ProcessSpec(argv[0], argv[1..]), cancellationToken).ConfigureAwait(false);
+        var spec = SshCommand.Remote(config.SshPath, host, RemoteCommandLine.Build([], ["rmdir", "--", partialDir]));
+        var (result, _, _) = await _runner.CaptureAsync(spec, cancellationToken).ConfigureAwait(false);
         log.Note(result.ExitCode == 0 ? $"removed the empty partial folder {partialDir} on {host.Name}" : $"left {partialDir} on {host.Name} (rmdir exit {result.ExitCode}: not empty or not there); it is excluded from deletions");
     }
 }

@@ -47,6 +47,16 @@ public static class SshCommand
         return args;
     }
 
+    /// <summary>
+    /// ssh running one command on the host. <paramref name="remoteCommand"/> is parsed by the remote
+    /// shell: build it with <see cref="RemoteCommandLine"/>, which quotes every word.
+    /// </summary>
+    public static Processes.ProcessSpec Remote(string sshPath, HostConfig host, string remoteCommand, params string[] extraOptions)
+    {
+        var argv = BaseArguments(sshPath, host);
+        return new Processes.ProcessSpec(argv[0], [.. argv.Skip(1), .. extraOptions, "--", host.Address, remoteCommand]);
+    }
+
     private static void AddOption(List<string> args, string key, string value)
     {
         args.Add("-o");
