@@ -115,4 +115,33 @@ public static class DurationParser
         value = TimeSpan.FromMilliseconds(total);
         return true;
     }
+
+    /// <summary>
+    /// The inverse of <see cref="Parse"/> for messages: the shortest form in the units the
+    /// configuration uses ("6h", "1h30m", "45s", "500ms"), never .NET's "06:00:00".
+    /// </summary>
+    public static string Format(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero)
+        {
+            return "-" + Format(span.Negate());
+        }
+        if (span < TimeSpan.FromSeconds(1))
+        {
+            return ((long)span.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms";
+        }
+        var text = new System.Text.StringBuilder();
+        void Part(long value, string unit)
+        {
+            if (value > 0)
+            {
+                text.Append(value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(unit);
+            }
+        }
+        Part(span.Days, "d");
+        Part(span.Hours, "h");
+        Part(span.Minutes, "m");
+        Part(span.Seconds, "s");
+        return text.ToString();
+    }
 }

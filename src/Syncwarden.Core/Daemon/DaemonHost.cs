@@ -115,7 +115,7 @@ public sealed partial class DaemonHost(
         }
         if (running.Length > 0)
         {
-            logger.LogInformation("stopping: waiting for {Count} running job(s) to stop (rsync gets SIGTERM, SIGKILL after {Grace})", running.Length, _config.Daemon.ShutdownGrace);
+            logger.LogInformation("stopping: waiting for {Count} running job(s) to stop (rsync gets SIGTERM, SIGKILL after {Grace})", running.Length, DurationParser.Format(_config.Daemon.ShutdownGrace));
         }
         await Task.WhenAll(running).ConfigureAwait(false);
         logger.LogInformation("daemon stopped");

@@ -22,14 +22,12 @@ internal sealed record HookOutcome(string Label, int ExitCode, string? LastError
     public string Describe(TimeSpan timeout)
     {
         var what = StartError is { } start ? $"{Label} could not start: {start}"
-            : TimedOut ? $"{Label} did not finish within {DurationText(timeout)} and was stopped"
+            : TimedOut ? $"{Label} did not finish within {Configuration.DurationParser.Format(timeout)} and was stopped"
             : Cancelled ? $"{Label} was stopped because the run was cancelled"
             : $"{Label} exited with {ExitCode.ToString(CultureInfo.InvariantCulture)}";
         return StartError is null && LastError is { } last ? $"{what}: {last}" : what;
     }
 
-    private static string DurationText(TimeSpan t) =>
-        t.TotalSeconds < 60 ? $"{t.TotalSeconds:0.#}s" : t.TotalMinutes < 60 ? $"{t.TotalMinutes:0.#}m" : $"{t.TotalHours:0.#}h";
 }
 
 /// <summary>

@@ -51,7 +51,7 @@ public sealed class JobLocks(SyncwardenConfig config, ProcessRunner runner, Time
             var waited = time.GetUtcNow() - started;
             if (settings.Timeout is { } limit && waited >= limit)
             {
-                throw new LockWaitTimeoutException($"gave up after waiting {Format(waited)} (blocks-on-timeout {Format(limit)}): {blocked.Describe()}");
+                throw new LockWaitTimeoutException($"gave up after waiting {Configuration.DurationParser.Format(waited)} (blocks-on-timeout {Configuration.DurationParser.Format(limit)}): {blocked.Describe()}");
             }
             if (lastReported is null || lastReported.Where != blocked.Where || lastReported.Found.Content != blocked.Found.Content)
             {
@@ -150,7 +150,6 @@ public sealed class JobLocks(SyncwardenConfig config, ProcessRunner runner, Time
     private static string StaleNote(string where, LockFileProbe found) =>
         $"warning: lock file {where} was present but not held: the previous run was aborted ({LockHolder.Describe(found.Content)}); taking it over";
 
-    private static string Format(TimeSpan span) => span.TotalHours >= 1 ? $"{span.TotalHours:0.#}h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#}m" : $"{span.TotalSeconds:0.#}s";
 }
 
 /// <summary>Everything a run holds. Disposing releases it all: local files under the guard, remote sessions by asking them to end.</summary>

@@ -58,7 +58,7 @@ public sealed class PowerManager(
         if (wakeAt - now < MinimumSleep)
         {
             return SleepDecision.Awake(StayAwakeReason.NextRunTooSoon,
-                $"the next run at {next:yyyy-MM-dd HH:mm:ss zzz} is within the wake margin ({DurationText(Settings.WakeMargin)}) plus {DurationText(MinimumSleep)}");
+                $"the next run at {next:yyyy-MM-dd HH:mm:ss zzz} is within the wake margin ({Configuration.DurationParser.Format(Settings.WakeMargin)}) plus {Configuration.DurationParser.Format(MinimumSleep)}");
         }
 
         var open = await sessions.GetSessionsAsync(cancellationToken).ConfigureAwait(false);
@@ -143,10 +143,6 @@ public sealed class PowerManager(
         _ => "",
     };
 
-    private static string DurationText(TimeSpan span) =>
-        span.TotalHours >= 1 && span.Minutes == 0 && span.Seconds == 0 ? $"{(int)span.TotalHours}h"
-        : span.TotalMinutes >= 1 && span.Seconds == 0 ? $"{(int)span.TotalMinutes}m"
-        : $"{(int)span.TotalSeconds}s";
 }
 
 /// <summary>rtcwake could not be started or failed; the message says why and what to change.</summary>

@@ -44,7 +44,7 @@ public sealed partial class JobRunner
         catch (OperationCanceledException)
         {
             return timeout.IsCancellationRequested
-                ? Ended(record, RunResult.Failed, $"stopped after the job timeout of {job.Timeout} while waiting for locks")
+                ? Ended(record, RunResult.Failed, $"stopped after the job timeout of {DurationParser.Format(job.Timeout!.Value)} while waiting for locks")
                 : Ended(record, RunResult.Cancelled, "cancelled while waiting for locks");
         }
 

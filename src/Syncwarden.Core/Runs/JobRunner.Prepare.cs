@@ -33,7 +33,7 @@ public sealed partial class JobRunner
             if (outcome.Cancelled)
             {
                 return new Prepared(RunFilters.None, timeout.IsCancellationRequested
-                    ? Ended(record, RunResult.Failed, $"{label} was stopped by the job timeout of {job.Timeout}; nothing was transferred")
+                    ? Ended(record, RunResult.Failed, $"{label} was stopped by the job timeout of {DurationParser.Format(job.Timeout!.Value)}; nothing was transferred")
                     : Ended(record, RunResult.Cancelled, $"cancelled while {label} was running; nothing was transferred"));
             }
             return new Prepared(RunFilters.None, Ended(record, RunResult.Failed, outcome.Describe(hook.Timeout) + "; the run was aborted, nothing was transferred"));
@@ -89,7 +89,7 @@ public sealed partial class JobRunner
                 continue;
             }
             var message = outcome.Cancelled
-                ? (timeout.IsCancellationRequested ? $"{label} was stopped by the job timeout of {job.Timeout}" : $"cancelled while {label} was running")
+                ? (timeout.IsCancellationRequested ? $"{label} was stopped by the job timeout of {DurationParser.Format(job.Timeout!.Value)}" : $"cancelled while {label} was running")
                 : outcome.Describe(command.Timeout);
             var result = outcome.Cancelled && !timeout.IsCancellationRequested ? RunResult.Cancelled : RunResult.Failed;
             return new Prepared(RunFilters.None, Ended(record, result, message + "; the run was aborted, nothing was transferred"));

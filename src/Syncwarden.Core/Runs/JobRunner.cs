@@ -102,7 +102,7 @@ public sealed partial class JobRunner(
             if (outcome.Cancelled)
             {
                 cancelled = true;
-                errors.Add(timeout.IsCancellationRequested ? $"{label}: stopped after the job timeout of {job.Timeout}" : $"{label}: cancelled");
+                errors.Add(timeout.IsCancellationRequested ? $"{label}: stopped after the job timeout of {DurationParser.Format(job.Timeout!.Value)}" : $"{label}: cancelled");
                 decisiveExit = outcome.ExitCode;
                 break;
             }
