@@ -44,6 +44,10 @@ public sealed partial class SshServer
         {
             // sshd insists on its privilege-separation directory.
             System.IO.Directory.CreateDirectory("/run/sshd");
+            // Sessions get an empty HOME: bash run by sshd sources ~/.bashrc, and this machine's root
+            // .bashrc runs `pyenv init`, whose rehash lock, left behind by a session a test killed,
+            // made every later login wait 60 s. The tests must not depend on the host's shell setup.
+            System.IO.Directory.CreateDirectory(dir.Combine("home"));
 
             var hostKey = dir.Combine("ssh_host_ed25519_key");
             var clientKey = dir.Combine("client_ed25519");
@@ -71,6 +75,7 @@ public sealed partial class SshServer
                 PrintLastLog no
                 MaxStartups 100
                 MaxSessions 100
+                SetEnv HOME={dir.Combine("home")}
                 LogLevel VERBOSE
                 Subsystem sftp internal-sftp
 
