@@ -35,16 +35,37 @@ public sealed partial class ProcessRunner
         }
     }
 
+    private const int ETxtBsy = 26;
+
+    /// <summary>
+    /// exec fails with ETXTBSY while any process still holds the program open for writing, which
+    /// happens for a moment when a script (hook, plugin) was just written and another thread forked
+    /// meanwhile, inheriting the descriptor. That clears by itself, so a few short retries.
+    /// </summary>
+    private static Process StartRetryingBusyText(ProcessStartInfo info)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+#pragma warning disable RS0030 // The single sanctioned call site.
+                return Process.Start(info) ?? throw new ProcessStartException($"could not start {info.FileName}");
+#pragma warning restore RS0030
+            }
+            catch (Win32Exception ex) when (ex.NativeErrorCode == ETxtBsy && attempt < 5)
+            {
+                Thread.Sleep(20 * attempt);
+            }
+        }
+    }
+
     private void SpawnLoop()
     {
         foreach (var (info, done) in _spawnQueue.GetConsumingEnumerable())
         {
             try
             {
-#pragma warning disable RS0030 // The single sanctioned call site.
-                var process = Process.Start(info) ?? throw new ProcessStartException($"could not start {info.FileName}");
-#pragma warning restore RS0030
-                done.SetResult(process);
+                done.SetResult(StartRetryingBusyText(info));
             }
             catch (Win32Exception ex)
             {
