@@ -32,7 +32,7 @@ internal static class RunCommand
 
             using var logger = new ConsoleLogger(config.Log);
             using var history = HistoryStore.Open(config.StateDir);
-            history.CloseAbandonedRuns(pid => pid != Environment.ProcessId && ProcessRunner.Signal(pid, 0), TimeProvider.System.GetUtcNow());
+            history.CloseAbandonedRuns(TimeProvider.System.GetUtcNow());
             var board = new ProgressBoard();
             using var progress = new TerminalProgress(board, enabled: !parse.GetValue(noProgress) && !json);
             var runner = new JobRunner(config, history, board, logger);

@@ -63,7 +63,7 @@ public sealed partial class DaemonHost(
     public async Task RunAsync(CancellationToken stopping)
     {
         _stopping = stopping;
-        var closed = history.CloseAbandonedRuns(pid => pid != Environment.ProcessId && ProcessRunner.Signal(pid, 0), _time.GetUtcNow());
+        var closed = history.CloseAbandonedRuns(_time.GetUtcNow());
         if (closed > 0)
         {
             logger.LogWarning("{Count} run(s) left unfinished by a stopped syncwarden were recorded as failed (interrupted)", closed);

@@ -99,6 +99,9 @@ public sealed class HistoryStore : IDisposable
     /// Marks runs left "running" by a syncwarden process that no longer exists (killed, host
     /// crashed) as failed, so history never shows a phantom run and nothing waits on it.
     /// </summary>
+    public int CloseAbandonedRuns(DateTimeOffset now) =>
+        CloseAbandonedRuns(pid => pid != Environment.ProcessId && Processes.ProcessRunner.IsAlive(pid), now);
+
     public int CloseAbandonedRuns(Func<int, bool> isAlive, DateTimeOffset now)
     {
         var abandoned = Query("WHERE result='running'", []).Where(r => r.ProcessId is not { } pid || !isAlive(pid)).ToList();

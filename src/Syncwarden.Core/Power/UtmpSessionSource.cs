@@ -22,7 +22,7 @@ public sealed class UtmpSessionSource(string path = UtmpSessionSource.DefaultPat
     private const int HostOffset = 76, HostLength = 256;
     private const int TimeSecondsOffset = 340;
 
-    private readonly Func<int, bool> _isProcessAlive = isProcessAlive ?? (pid => Directory.Exists($"/proc/{pid}"));
+    private readonly Func<int, bool> _isProcessAlive = isProcessAlive ?? Processes.ProcessRunner.IsAlive;
 
     public string Path { get; } = path;
 

@@ -195,4 +195,9 @@ public sealed partial class ProcessRunner
 
     /// <summary>Sends a signal to a process by pid; signal 0 only asks whether it exists.</summary>
     public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
+
+    /// <summary>Whether a process exists (one owned by another user answers EPERM, and exists).</summary>
+    public static bool IsAlive(int pid) => pid > 0 && (Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == EPerm);
+
+    private const int EPerm = 1;
 }

@@ -83,6 +83,16 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task IsAlive_is_true_for_a_running_process_and_false_once_it_exited()
+    {
+        var result = await ProcessRunner.Default.RunAsync(new ProcessSpec("/bin/true", []) { TerminateWithParent = false });
+
+        ProcessRunner.IsAlive(Environment.ProcessId).Should().BeTrue();
+        ProcessRunner.IsAlive(result.ProcessId).Should().BeFalse();
+        ProcessRunner.IsAlive(0).Should().BeFalse("pid 0 would mean the whole process group");
+    }
+
+    [Fact]
     public async Task A_missing_program_is_a_clear_error_naming_it()
     {
         var act = () => ProcessRunner.Default.RunAsync(new ProcessSpec("no-such-program-xyz", []));
