@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Syncwarden.Configuration;
 using System.Text.Json;
 using Syncwarden.Cli.Output;
 using Syncwarden.History;
@@ -24,10 +26,9 @@ internal static class PlanCommand
             var config = CliContext.LoadConfig(parse);
             var job = JobArguments.Select(config, [parse.GetValue(jobArg)!])[0];
             var max = parse.GetValue(all) ? int.MaxValue : Math.Max(0, parse.GetValue(limit));
-            using var logger = new ConsoleLogger(config.Log);
-            using var history = HistoryStore.Open(config.StateDir);
-            var runner = new JobRunner(config, history, new ProgressBoard(), logger);
-            var previews = await runner.PlanAsync(job, cancellationToken).ConfigureAwait(false);
+            await using var services = CliServices.Build(config, ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)));
+            // One more item than shown per kind tells whether the list was cut.
+            var previews = await services.GetRequiredService<JobRunner>().PlanAsync(job, max == int.MaxValue ? max : max + 1, cancellationToken).ConfigureAwait(false);
 
             var plan = new PlanJson(job.Name, [.. previews.Select(p => ToJson(p, max))]);
             if (parse.GetValue(CliApp.JsonOption))
@@ -50,7 +51,7 @@ internal static class PlanCommand
         foreach (var kind in new[] { ChangeKind.Create, ChangeKind.Update, ChangeKind.Delete })
         {
             var ofKind = p.Of(kind).ToList();
-            truncated |= ofKind.Count > max;
+            truncated |= p.Count(kind) > max;
             items.AddRange(ofKind.Take(max).Select(c => new PlanItemJson(kind.ToString().ToLowerInvariant(), c.IsDirectory ? c.Path + "/" : c.Path, c.IsDirectory ? 0 : c.Size)));
         }
         return new PlanSyncJson(p.Source, p.Destination, p.Error,

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Syncwarden.Cli.Output;
+using Syncwarden.Configuration;
+using Syncwarden.Events;
 using Syncwarden.History;
-using Syncwarden.Processes;
 using Syncwarden.Runs;
 
 namespace Syncwarden.Cli.Commands;
@@ -30,12 +32,18 @@ internal static class RunCommand
             // One token for the whole command: SIGTERM/SIGINT and the command line's own cancellation.
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
 
-            using var logger = new ConsoleLogger(config.Log);
-            using var history = HistoryStore.Open(config.StateDir);
+            var showProgress = !parse.GetValue(noProgress) && !json;
+            await using var services = CliServices.Build(config, ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)), s =>
+            {
+                if (showProgress)
+                {
+                    s.AddSingleton<IRunEventSubscriber, TerminalProgress>(_ => new TerminalProgress());
+                }
+            });
+            var history = services.GetRequiredService<HistoryStore>();
             history.CloseAbandonedRuns(TimeProvider.System.GetUtcNow());
-            var board = new ProgressBoard();
-            using var progress = new TerminalProgress(board, enabled: !parse.GetValue(noProgress) && !json);
-            var runner = new JobRunner(config, history, board, logger);
+            var runner = services.GetRequiredService<JobRunner>();
+            var events = services.GetRequiredService<RunEventHub>();
 
             var records = new List<RunRecord>();
             foreach (var job in selected)
@@ -53,7 +61,8 @@ internal static class RunCommand
                     Console.Error.WriteLine("syncwarden: " + ex.Message);
                 }
             }
-            progress.Dispose();
+            // The progress line is cleared before the summary is printed.
+            await events.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
 
             if (json)
             {

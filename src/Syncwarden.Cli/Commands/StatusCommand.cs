@@ -3,6 +3,7 @@ using System.Text.Json;
 using Syncwarden.Cli.Output;
 using Syncwarden.Daemon;
 using Syncwarden.History;
+using Syncwarden.Status;
 
 namespace Syncwarden.Cli.Commands;
 
@@ -15,26 +16,23 @@ internal static class StatusCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = CliContext.LoadConfig(parse);
-            using var history = HistoryStore.Open(config.StateDir);
-            // The daemon knows next runs, running jobs and missed runs; without it, next runs come from the schedules.
-            var daemon = (await ControlSocket.SendAsync(config.StateDir, "status", cancellationToken).ConfigureAwait(false))?.Jobs?.ToDictionary(j => j.Job, StringComparer.Ordinal);
-            var now = DateTimeOffset.UtcNow;
-            var zone = config.Daemon.ResolveTimeZone();
-            var rows = config.Jobs.Select(job =>
+            // The daemon knows next runs, running jobs, missed runs and live activity; without it, the same
+            // query runs here and next runs come from the schedules.
+            var daemon = await ControlSocket.SendAsync(config.StateDir, new ControlRequest(ControlCommand.Status), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<JobStatus> rows;
+            if (daemon?.Jobs is { } fromDaemon)
             {
-                var live = daemon?.GetValueOrDefault(job.Name);
-                var last = history.LastRun(job.Name);
-                var success = last?.Result is RunResult.Succeeded or RunResult.Warning ? last : history.LastSuccess(job.Name);
-                return new JobStatusJson(job.Name, job.Direction.ToString().ToLowerInvariant(), job.Host, job.Syncs.Count,
-                    last is null ? null : HistoryStore.ResultName(last.Result), last?.StartedAt, last?.Duration?.TotalSeconds,
-                    last?.BytesTransferred, success?.EndedAt, last?.Error,
-                    job.Schedule?.Describe(), live is not null ? live.NextRun : job.Schedule?.NextAfter(now, zone),
-                    live?.Running ?? last?.Result == RunResult.Running, live?.Missed ?? 0, Activity(live?.Progress));
-            }).ToList();
+                rows = fromDaemon;
+            }
+            else
+            {
+                using var history = HistoryStore.Open(config.StateDir);
+                rows = new JobStatusQuery(history, TimeProvider.System).All(config);
+            }
 
             if (parse.GetValue(CliApp.JsonOption))
             {
-                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<JobStatusJson>>(rows, CliJson.Default.IReadOnlyListJobStatusJson));
+                Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Default.IReadOnlyListJobStatus));
                 return CliApp.Ok;
             }
             var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "NEXT RUN");
@@ -55,14 +53,4 @@ internal static class StatusCommand
         });
         return command;
     }
-
-
-    /// <summary>What a running job is doing now: "transferring 45%", "waiting: lock nas1:/x held by ...".</summary>
-    private static string? Activity(Runs.RunProgress? p) => p switch
-    {
-        null => null,
-        { Phase: Runs.RunPhase.Transferring } => $"transferring {p.Percent}%",
-        { Message: { } message } => $"{p.Phase.ToString().ToLowerInvariant()}: {message}",
-        _ => p.Phase.ToString().ToLowerInvariant(),
-    };
 }

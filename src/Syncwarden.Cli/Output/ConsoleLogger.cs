@@ -78,3 +78,13 @@ internal sealed class ConsoleLogger : ILogger, IDisposable
         }
     }
 }
+
+/// <summary>Hands out the one <see cref="ConsoleLogger"/> (stderr or the log file) to every category.</summary>
+internal sealed class ConsoleLoggerProvider(LogSettings settings) : ILoggerProvider
+{
+    private readonly ConsoleLogger _logger = new(settings);
+
+    public ILogger CreateLogger(string categoryName) => _logger;
+
+    public void Dispose() => _logger.Dispose();
+}

@@ -14,11 +14,6 @@ internal sealed record RunJson(
         r.ExitCode, r.Error, r.FilesTransferred, r.BytesTransferred, r.TotalSize, r.FilesDeleted, r.FailedPaths, r.LogFile, r.Trigger);
 }
 
-internal sealed record JobStatusJson(
-    string Job, string Direction, string? Host, int Syncs, string? LastResult, DateTimeOffset? LastRunAt, double? LastDurationSeconds,
-    long? LastBytesTransferred, DateTimeOffset? LastSuccessAt, string? LastError,
-    string? Schedule, DateTimeOffset? NextRunAt, bool Running, int Missed, string? Activity);
-
 internal sealed record CheckErrorJson(string File, int Line, int Column, string Key, string Message, string? Hint);
 
 internal sealed record CheckJson(string Config, bool Valid, IReadOnlyList<CheckErrorJson> Errors, IReadOnlyList<string> Jobs);
@@ -37,7 +32,7 @@ internal sealed record LockJson(
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(IReadOnlyList<RunJson>))]
-[JsonSerializable(typeof(IReadOnlyList<JobStatusJson>))]
+[JsonSerializable(typeof(IReadOnlyList<Syncwarden.Status.JobStatus>))]
 [JsonSerializable(typeof(CheckJson))]
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(IReadOnlyList<LockJson>))]

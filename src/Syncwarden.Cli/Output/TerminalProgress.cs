@@ -1,66 +1,75 @@
 using System.Globalization;
+using Syncwarden.Events;
 using Syncwarden.Runs;
 
 namespace Syncwarden.Cli.Output;
 
 /// <summary>
-/// Shows run progress on stderr: a redrawn bar on a terminal, or one plain line every few seconds
+/// Shows run progress on stderr, as a watcher of the run events: a redrawn bar on a terminal, or one plain line every few seconds
 /// when stderr is a file or pipe (cron mail, journald).
 /// </summary>
-internal sealed class TerminalProgress : IDisposable
+internal sealed class TerminalProgress(bool interactive) : IRunEventSubscriber
 {
     private static readonly TimeSpan s_plainInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_redrawInterval = TimeSpan.FromMilliseconds(100);
     private DateTimeOffset _lastDraw = DateTimeOffset.MinValue;
     private RunPhase? _lastPhase;
-    private readonly ProgressBoard _board;
-    private readonly bool _interactive;
-    private readonly Lock _lock = new();
+    private readonly Dictionary<string, RunProgress> _runs = new(StringComparer.Ordinal);
     private DateTimeOffset _lastPlain = DateTimeOffset.MinValue;
     private bool _barVisible;
 
-    public TerminalProgress(ProgressBoard board, bool enabled)
+    public TerminalProgress()
+        : this(!Console.IsErrorRedirected)
     {
-        _board = board;
-        _interactive = !Console.IsErrorRedirected;
-        if (enabled)
-        {
-            board.Changed += OnChanged;
-        }
     }
 
-    private void OnChanged(RunProgress p)
+    public string Name => "terminal progress";
+
+    /// <summary>Called by the hub's task for this watcher, one event at a time.</summary>
+    public ValueTask HandleAsync(RunEvent runEvent, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        if (runEvent.Job is not { } job)
         {
-            if (p.Phase == RunPhase.Done)
+            return ValueTask.CompletedTask;
+        }
+        var next = RunProgress.Apply(_runs.GetValueOrDefault(job), runEvent);
+        if (next is null)
+        {
+            _runs.Remove(job);
+            ClearBar();
+        }
+        else if (!ReferenceEquals(next, _runs.GetValueOrDefault(job)))
+        {
+            _runs[job] = next;
+            Draw(next);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private void Draw(RunProgress p)
+    {
+        if (interactive && p.Phase == _lastPhase && DateTimeOffset.UtcNow - _lastDraw < s_redrawInterval)
+        {
+            // rsync reports once per finished file; ten redraws a second are plenty.
+            return;
+        }
+        _lastPhase = p.Phase;
+        _lastDraw = DateTimeOffset.UtcNow;
+        var text = Describe(p);
+        if (interactive)
+        {
+            var width = Math.Max(40, SafeWidth() - 1);
+            if (text.Length > width)
             {
-                ClearBar();
-                return;
+                text = text[..width];
             }
-            if (_interactive && p.Phase == _lastPhase && DateTimeOffset.UtcNow - _lastDraw < s_redrawInterval)
-            {
-                // rsync reports once per finished file; ten redraws a second are plenty.
-                return;
-            }
-            _lastPhase = p.Phase;
-            _lastDraw = DateTimeOffset.UtcNow;
-            var text = Describe(p);
-            if (_interactive)
-            {
-                var width = Math.Max(40, SafeWidth() - 1);
-                if (text.Length > width)
-                {
-                    text = text[..width];
-                }
-                Console.Error.Write("\r" + text.PadRight(width));
-                _barVisible = true;
-            }
-            else if (DateTimeOffset.UtcNow - _lastPlain >= s_plainInterval || p.Phase != RunPhase.Transferring)
-            {
-                _lastPlain = DateTimeOffset.UtcNow;
-                Console.Error.WriteLine(text);
-            }
+            Console.Error.Write("\r" + text.PadRight(width));
+            _barVisible = true;
+        }
+        else if (DateTimeOffset.UtcNow - _lastPlain >= s_plainInterval || p.Phase != RunPhase.Transferring)
+        {
+            _lastPlain = DateTimeOffset.UtcNow;
+            Console.Error.WriteLine(text);
         }
     }
 
@@ -95,15 +104,6 @@ internal sealed class TerminalProgress : IDisposable
         catch (IOException)
         {
             return 100;
-        }
-    }
-
-    public void Dispose()
-    {
-        _board.Changed -= OnChanged;
-        lock (_lock)
-        {
-            ClearBar();
         }
     }
 }

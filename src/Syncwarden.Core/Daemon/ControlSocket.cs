@@ -1,39 +1,50 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Syncwarden.Status;
 
 namespace Syncwarden.Daemon;
 
-public sealed record ControlReply(bool Ok, string Message, IReadOnlyList<DaemonJobState>? Jobs = null);
+public enum ControlCommand { Status, Reload, Run }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
-[JsonSerializable(typeof(ControlReply))]
-internal sealed partial class ControlJson : JsonSerializerContext;
+/// <summary>One request to the daemon: a command, and for <see cref="ControlCommand.Run"/> the jobs (none: all).</summary>
+public sealed record ControlRequest(ControlCommand Command, IReadOnlyList<string>? Jobs = null);
+
+/// <summary>The daemon's answer: whether it did it, a message for the admin, and for status every job's status.</summary>
+public sealed record ControlReply(bool Ok, string Message, IReadOnlyList<JobStatus>? Jobs = null);
 
 /// <summary>
-/// STATE-DIR/daemon.sock, a Unix socket only root (the owner) can use. One line in ("reload",
-/// "status", "run JOB..."), one JSON line out. Lets `syncwarden reload` change the configuration
-/// without a signal that would disturb running transfers.
+/// STATE-DIR/daemon.sock, a Unix socket only root (the owner) can use: one JSON request line in, one
+/// JSON reply line out, both typed records with source-generated serialisation. Lets `reload`,
+/// `status` and `run` talk to the running daemon without a signal that would disturb transfers.
 /// </summary>
-public sealed class ControlSocket(DaemonHost host, string stateDir, ILogger logger) : IAsyncDisposable
+/// <remarks>
+/// Why not the web API over this socket: Core knows no HTTP, the CLI would need an HTTP stack (and its
+/// start-up cost) for a one-line question, and the web layer is optional. The records here are the same
+/// <see cref="JobStatus"/> the web API serves, built by the same <see cref="JobStatusQuery"/>, so the two
+/// cannot drift.
+/// </remarks>
+public sealed class ControlSocket(JobScheduler scheduler, JobStatusQuery status, LiveConfiguration configuration, ILogger<ControlSocket> logger) : IHostedService, IAsyncDisposable
 {
     private Socket? _listener;
     private Task? _acceptLoop;
     private readonly CancellationTokenSource _stop = new();
+    private string? _path;
 
     public static string PathFor(string stateDir) => Path.Combine(stateDir, "daemon.sock");
 
-    public void Start()
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var path = PathFor(stateDir);
-        File.Delete(path);
+        _path = PathFor(configuration.Current.StateDir);
+        File.Delete(_path);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(new UnixDomainSocketEndPoint(path));
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _listener.Bind(new UnixDomainSocketEndPoint(_path));
+        File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _listener.Listen(8);
         _acceptLoop = AcceptLoopAsync(_stop.Token);
+        return Task.CompletedTask;
     }
 
     private async Task AcceptLoopAsync(CancellationToken cancellationToken)
@@ -62,7 +73,17 @@ public sealed class ControlSocket(DaemonHost host, string stateDir, ILogger logg
                 await using var stream = new NetworkStream(client);
                 using var reader = new StreamReader(stream, Encoding.UTF8);
                 var line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? "";
-                var reply = Handle(line.Trim());
+                ControlReply reply;
+                try
+                {
+                    reply = JsonSerializer.Deserialize(line, ControlJson.Default.ControlRequest) is { } request
+                        ? Handle(request)
+                        : new ControlReply(false, "empty request");
+                }
+                catch (JsonException ex)
+                {
+                    reply = new ControlReply(false, "not a control request: " + ex.Message);
+                }
                 var json = JsonSerializer.Serialize(reply, ControlJson.Default.ControlReply) + "\n";
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
             }
@@ -73,34 +94,33 @@ public sealed class ControlSocket(DaemonHost host, string stateDir, ILogger logg
         }
     }
 
-    private ControlReply Handle(string command)
+    private ControlReply Handle(ControlRequest request)
     {
-        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        switch (words.FirstOrDefault())
+        switch (request.Command)
         {
-            case "reload":
-                var result = host.Reload();
+            case ControlCommand.Reload:
+                var result = scheduler.Reload();
                 return result.IsValid
                     ? new ControlReply(true, $"configuration reloaded: {result.Config!.Jobs.Count} job(s)")
                     : new ControlReply(false, "reload refused, the daemon keeps its current configuration:\n" + string.Join('\n', result.Errors.Select(e => "  " + e)));
-            case "status":
-                return new ControlReply(true, "ok", host.Snapshot());
-            case "run":
-                var jobs = words.Skip(1).ToList();
-                var unknown = jobs.Where(j => host.Config.FindJob(j) is null).ToList();
+            case ControlCommand.Status:
+                return new ControlReply(true, "ok", status.All(scheduler.Config));
+            case ControlCommand.Run:
+                var jobs = request.Jobs ?? [];
+                var unknown = jobs.Where(j => scheduler.Config.FindJob(j) is null).ToList();
                 if (unknown.Count > 0)
                 {
                     return new ControlReply(false, $"no job named {string.Join(", ", unknown)}");
                 }
-                host.RunNow(jobs.Count == 0 ? null : jobs, "manual");
+                scheduler.RunNow(jobs.Count == 0 ? null : jobs, "manual");
                 return new ControlReply(true, "run requested");
             default:
-                return new ControlReply(false, $"unknown command '{command}' (reload, status, run [JOB...])");
+                return new ControlReply(false, $"unknown command '{request.Command}' (status, reload, run)");
         }
     }
 
-    /// <summary>Sends one command to a running daemon; null when none listens.</summary>
-    public static async Task<ControlReply?> SendAsync(string stateDir, string command, CancellationToken cancellationToken = default)
+    /// <summary>Sends one request to a running daemon; null when none listens.</summary>
+    public static async Task<ControlReply?> SendAsync(string stateDir, ControlRequest request, CancellationToken cancellationToken = default)
     {
         var path = PathFor(stateDir);
         if (!File.Exists(path))
@@ -117,13 +137,13 @@ public sealed class ControlSocket(DaemonHost host, string stateDir, ILogger logg
             return null;
         }
         await using var stream = new NetworkStream(socket);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(command + "\n"), cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, ControlJson.Default.ControlRequest) + "\n"), cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
         return line is null ? null : JsonSerializer.Deserialize(line, ControlJson.Default.ControlReply);
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
@@ -131,7 +151,16 @@ public sealed class ControlSocket(DaemonHost host, string stateDir, ILogger logg
         {
             await _acceptLoop.ConfigureAwait(false);
         }
-        File.Delete(PathFor(stateDir));
+        if (_path is not null)
+        {
+            File.Delete(_path);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _listener?.Dispose();
         _stop.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

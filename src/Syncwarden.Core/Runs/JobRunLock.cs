@@ -58,6 +58,28 @@ internal sealed class JobRunLock : IDisposable
         }
     }
 
+    /// <summary>Whether any job's run lock is held by some process now (a leftover .running file does not count).</summary>
+    public static bool AnyRunning(string stateDir)
+    {
+        var dir = Path.Combine(stateDir, "jobs");
+        if (!Directory.Exists(dir))
+        {
+            return false;
+        }
+        foreach (var file in Directory.EnumerateFiles(dir, "*.lock"))
+        {
+            try
+            {
+                using var probe = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void Dispose()
     {
         File.Delete(_infoPath);

@@ -1,20 +1,55 @@
 using Syncwarden.Configuration;
+using Syncwarden.Processes;
 using Syncwarden.Rsync;
 
 namespace Syncwarden.Runs;
 
-/// <summary>What a sync would do, from an rsync dry run. Nothing is changed on either side.</summary>
-public sealed record SyncPreview(
-    string Source,
-    string Destination,
-    IReadOnlyList<ItemizedChange> Changes,
-    RsyncStats? Stats,
-    string? Error,
-    int ExitCode)
+/// <summary>
+/// What a sync would do, from an rsync dry run: counts and bytes per kind of change, and up to a
+/// limit of the changed items themselves (the max-delete check keeps none). Nothing is changed.
+/// </summary>
+public sealed class SyncPreview
 {
-    public IEnumerable<ItemizedChange> Of(ChangeKind kind) => Changes.Where(c => c.Kind == kind);
-    public long Count(ChangeKind kind) => Changes.LongCount(c => c.Kind == kind);
-    public long Bytes(ChangeKind kind) => Changes.Where(c => c.Kind == kind && !c.IsDirectory).Sum(c => c.Size);
+    private readonly long[] _counts = new long[4];
+    private readonly long[] _bytes = new long[4];
+    private readonly List<ItemizedChange> _items = [];
+    private readonly int[] _kept = new int[4];
+
+    internal SyncPreview(string source, string destination, int itemLimit)
+    {
+        Source = source;
+        Destination = destination;
+        ItemLimit = itemLimit;
+    }
+
+    public string Source { get; }
+    public string Destination { get; }
+    /// <summary>Items kept per kind of change; counts cover every item.</summary>
+    public int ItemLimit { get; }
+    public RsyncStats? Stats { get; internal set; }
+    public string? Error { get; internal set; }
+    public int ExitCode { get; internal set; }
+
+    internal void Add(ItemizedChange change)
+    {
+        var k = (int)change.Kind;
+        _counts[k]++;
+        if (!change.IsDirectory)
+        {
+            _bytes[k] += change.Size;
+        }
+        if (_kept[k] < ItemLimit)
+        {
+            _kept[k]++;
+            _items.Add(change);
+        }
+    }
+
+    public long Count(ChangeKind kind) => _counts[(int)kind];
+    public long Bytes(ChangeKind kind) => _bytes[(int)kind];
+
+    /// <summary>The kept items of one kind (at most <see cref="ItemLimit"/>), in rsync's order.</summary>
+    public IEnumerable<ItemizedChange> Of(ChangeKind kind) => _items.Where(c => c.Kind == kind);
 
     /// <summary>
     /// Entries the destination holds now, estimated from the dry run: the source's entries, minus
@@ -23,30 +58,20 @@ public sealed record SyncPreview(
     public long DestinationEntries => Math.Max(0, (Stats?.NumberOfFiles ?? 0) - Count(ChangeKind.Create) + Count(ChangeKind.Delete));
 }
 
-public sealed partial class JobRunner
+/// <summary>Runs the dry runs behind `plan` and the max-delete check.</summary>
+internal sealed class Previewer(ProcessRunner runner)
 {
-    public async Task<IReadOnlyList<SyncPreview>> PlanAsync(JobConfig job, CancellationToken cancellationToken = default)
-    {
-        var builder = new RsyncCommandBuilder(config, job);
-        var previews = new List<SyncPreview>();
-        foreach (var sync in job.Syncs)
-        {
-            previews.Add(await PreviewAsync(builder, sync, RunFilters.None, cancellationToken).ConfigureAwait(false));
-        }
-        return previews;
-    }
-
-    private async Task<SyncPreview> PreviewAsync(RsyncCommandBuilder builder, SyncPair sync, RunFilters filters, CancellationToken cancellationToken)
+    public async Task<SyncPreview> PreviewAsync(RsyncCommandBuilder builder, SyncPair sync, RunFilters filters, int itemLimit, CancellationToken cancellationToken)
     {
         var spec = builder.Build(sync, RsyncMode.Preview, filters);
-        var changes = new List<ItemizedChange>();
+        var preview = new SyncPreview(builder.SourceArgument(sync), builder.DestinationArgument(sync), itemLimit);
         var stats = new StatsParser();
         var stderr = new List<string>();
         var stdoutSplitter = new RsyncLineSplitter((line, _) =>
         {
             if (ItemizeParser.TryParse(line, out var change))
             {
-                changes.Add(change);
+                preview.Add(change);
             }
             else
             {
@@ -60,19 +85,31 @@ public sealed partial class JobRunner
                 stderr.Add(line);
             }
         });
-        var result = await _runner.RunAsync(spec, c => stdoutSplitter.Feed(c), c => stderrSplitter.Feed(c), cancellationToken).ConfigureAwait(false);
+        var result = await runner.RunAsync(spec, c => stdoutSplitter.Feed(c), c => stderrSplitter.Feed(c), cancellationToken).ConfigureAwait(false);
         stdoutSplitter.Flush();
         stderrSplitter.Flush();
         cancellationToken.ThrowIfCancellationRequested();
-        var cls = builder.Job.Classify(result.ExitCode);
-        string? error = null;
-        if (cls == ExitCodeClass.Failure)
+        preview.ExitCode = result.ExitCode;
+        preview.Stats = stats.SawStats ? stats.Result : null;
+        if (builder.Job.Classify(result.ExitCode) == ExitCodeClass.Failure)
         {
-            var text = string.Join('\n', stderr);
-            error = builder.Job.HostConfig is { } host && Ssh.SshErrorExplainer.Explain(text, host) is ({ } p, { } m) && p != Ssh.SshProblem.None
-                ? m
-                : stderr.FirstOrDefault(l => l.StartsWith("rsync:", StringComparison.Ordinal)) ?? RsyncErrorParser.MainError(stderr) ?? $"rsync exited with {result.ExitCode}";
+            preview.Error = FailureText.Explain(builder.Job, stderr, result.ExitCode).Message;
         }
-        return new SyncPreview(builder.SourceArgument(sync), builder.DestinationArgument(sync), changes, stats.SawStats ? stats.Result : null, error, result.ExitCode);
+        return preview;
+    }
+}
+
+public sealed partial class JobRunner
+{
+    /// <summary>What each sync of the job would do; <paramref name="itemLimit"/> changed items are kept per kind.</summary>
+    public async Task<IReadOnlyList<SyncPreview>> PlanAsync(JobConfig job, int itemLimit = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        var builder = new RsyncCommandBuilder(config, job);
+        var previews = new List<SyncPreview>();
+        foreach (var sync in job.Syncs)
+        {
+            previews.Add(await new Previewer(_runner).PreviewAsync(builder, sync, RunFilters.None, itemLimit, cancellationToken).ConfigureAwait(false));
+        }
+        return previews;
     }
 }

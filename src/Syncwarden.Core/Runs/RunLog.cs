@@ -11,6 +11,16 @@ internal sealed class RunLog : IDisposable
     private readonly TimeProvider _time;
     private long _lastFlush;
 
+    /// <summary>Writes nowhere: the log of a run not yet admitted.</summary>
+    public static RunLog Null { get; } = new();
+
+    private RunLog()
+    {
+        Path = "";
+        _time = TimeProvider.System;
+        _writer = StreamWriter.Null;
+    }
+
     public RunLog(string path, TimeProvider time)
     {
         Path = path;
@@ -67,5 +77,11 @@ internal sealed class RunLog : IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        if (!ReferenceEquals(this, Null))
+        {
+            _writer.Dispose();
+        }
+    }
 }

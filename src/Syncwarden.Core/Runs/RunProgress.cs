@@ -1,10 +1,11 @@
+using Syncwarden.Events;
 using Syncwarden.Rsync;
 
 namespace Syncwarden.Runs;
 
-public enum RunPhase { Starting, Hooks, Waiting, Checking, Previewing, Transferring, Retrying, Finishing, Done }
+public enum RunPhase { Starting, Hooks, Waiting, Checking, Previewing, Transferring, Retrying, Finishing }
 
-/// <summary>A snapshot of a running job, for the terminal, the web page and metrics.</summary>
+/// <summary>What a running job is doing now, folded from its events: for status, the terminal and the web page.</summary>
 public sealed record RunProgress(
     string Job,
     long RunId,
@@ -19,30 +20,63 @@ public sealed record RunProgress(
     public double BytesPerSecond => Transfer?.BytesPerSecond ?? 0;
     /// <summary>Time left; rsync prints elapsed time instead on the line closing each file, so those give none.</summary>
     public TimeSpan? Eta => Transfer is { TimeIsElapsed: false } t ? t.Eta : null;
+
+    /// <summary>
+    /// The state after <paramref name="runEvent"/>: null once the run finished (or for events about
+    /// nothing running); unchanged for events that do not move the run.
+    /// </summary>
+    public static RunProgress? Apply(RunProgress? current, RunEvent runEvent) => runEvent switch
+    {
+        RunStarted s => new RunProgress(s.Job, s.Run.Id, RunPhase.Starting, 0, s.SyncCount, null, null),
+        RunStageChanged c => new RunProgress(c.Job, c.RunId, c.Stage, c.SyncIndex, c.SyncCount, c.Sync, null, c.Detail),
+        RunWaiting w => (current ?? new RunProgress(w.Job, w.RunId, RunPhase.Waiting, 0, 0, null, null)) with { Phase = RunPhase.Waiting, Message = w.Reason, Transfer = null },
+        RunProgressed p => new RunProgress(p.Job, p.RunId, RunPhase.Transferring, p.SyncIndex, p.SyncCount, p.Sync, p.Transfer),
+        RunFinished => null,
+        _ => current,
+    };
+
+    /// <summary>One short phrase: "transferring 45%", "waiting: lock nas1:/x held by ...".</summary>
+    public string Activity => this switch
+    {
+        { Phase: RunPhase.Transferring } => $"transferring {Percent}%",
+        { Message: { } message } => $"{Phase.ToString().ToLowerInvariant()}: {message}",
+        _ => Phase.ToString().ToLowerInvariant(),
+    };
 }
 
-/// <summary>The in-process progress model: the latest snapshot of every job that is running.</summary>
-public sealed class ProgressBoard
+/// <summary>The latest <see cref="RunProgress"/> of every running job, kept up to date from the event hub.</summary>
+public sealed class LiveRuns : IRunEventSubscriber
 {
     private readonly Dictionary<string, RunProgress> _current = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public event Action<RunProgress>? Changed;
+    public string Name => "live runs";
 
-    public void Report(RunProgress progress)
+    public ValueTask HandleAsync(RunEvent runEvent, CancellationToken cancellationToken)
+    {
+        if (runEvent.Job is { } job)
+        {
+            lock (_lock)
+            {
+                if (RunProgress.Apply(_current.GetValueOrDefault(job), runEvent) is { } next)
+                {
+                    _current[job] = next;
+                }
+                else
+                {
+                    _current.Remove(job);
+                }
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public RunProgress? Get(string job)
     {
         lock (_lock)
         {
-            if (progress.Phase == RunPhase.Done)
-            {
-                _current.Remove(progress.Job);
-            }
-            else
-            {
-                _current[progress.Job] = progress;
-            }
+            return _current.GetValueOrDefault(job);
         }
-        Changed?.Invoke(progress);
     }
 
     public IReadOnlyList<RunProgress> Snapshot()

@@ -130,8 +130,8 @@ public sealed class DaemonCommandTests
         var ranAfterReload = await Eventually(async () => (await RunsAsync(config)).Any(r => r.GetProperty("result").GetString() == "succeeded"), TimeSpan.FromSeconds(20));
         File.WriteAllText(config.ConfigPath, original.Replace("direction: local", "direction: sideways", StringComparison.Ordinal));
         var cliOnBroken = await SyncwardenCli.RunAsync(["-c", config.ConfigPath, "reload"]);
-        var daemonOnBroken = await Syncwarden.Daemon.ControlSocket.SendAsync(config.StateDir, "reload");
-        var stillServing = await Syncwarden.Daemon.ControlSocket.SendAsync(config.StateDir, "status");
+        var daemonOnBroken = await Syncwarden.Daemon.ControlSocket.SendAsync(config.StateDir, new Syncwarden.Daemon.ControlRequest(Syncwarden.Daemon.ControlCommand.Reload));
+        var stillServing = await Syncwarden.Daemon.ControlSocket.SendAsync(config.StateDir, new Syncwarden.Daemon.ControlRequest(Syncwarden.Daemon.ControlCommand.Status));
         await daemon.TerminateAsync();
         await daemon.WaitAsync(TimeSpan.FromSeconds(30));
 

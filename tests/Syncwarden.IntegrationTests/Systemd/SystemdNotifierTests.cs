@@ -1,27 +1,35 @@
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Hosting.Systemd;
 using Syncwarden.IntegrationTests.Infrastructure;
 using Syncwarden.Systemd;
 
 namespace Syncwarden.IntegrationTests.Systemd;
 
-/// <summary>sd_notify against a real unix datagram socket bound by the test, as systemd binds NOTIFY_SOCKET.</summary>
+/// <summary>
+/// sd_notify through the hosting package's notifier with our messages, against a real unix datagram
+/// socket bound by the test (as systemd binds NOTIFY_SOCKET), and the real daemon telling such a socket
+/// that it is ready, reloading and stopping.
+/// </summary>
 public sealed class SystemdNotifierTests
 {
+    private static readonly Lock s_environment = new();
+
     [Fact]
     public void Ready_status_stopping_reach_a_path_socket_in_order()
     {
         // Arrange
         using var temp = new TempDir("notify");
         using var listener = Bind(temp.Combine("notify.sock"));
-        using var notifier = new SystemdNotifier(temp.Combine("notify.sock"));
+        var notifier = NotifierFor(temp.Combine("notify.sock"));
 
         // Act
-        notifier.Ready().Should().BeTrue();
-        notifier.Status("next run nightly at 01:00\nsecond line").Should().BeTrue();
-        notifier.Stopping().Should().BeTrue();
+        notifier.Notify(new ServiceState(SystemdMessages.Ready()));
+        notifier.Notify(new ServiceState(SystemdMessages.Status("next run nightly at 01:00\nsecond line")));
+        notifier.Notify(new ServiceState(SystemdMessages.Stopping()));
 
         // Assert
+        notifier.IsEnabled.Should().BeTrue();
         Receive(listener).Should().Be("READY=1");
         Receive(listener).Should().Be("STATUS=next run nightly at 01:00 second line");
         Receive(listener).Should().Be("STOPPING=1");
@@ -33,9 +41,9 @@ public sealed class SystemdNotifierTests
         var name = "syncwarden-it-" + Guid.NewGuid().ToString("N");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint("\0" + name));
-        using var notifier = new SystemdNotifier("@" + name);
+        var notifier = NotifierFor("@" + name);
 
-        notifier.Ready("idle").Should().BeTrue();
+        notifier.Notify(new ServiceState(SystemdMessages.Ready("idle")));
 
         Receive(listener).Should().Be("READY=1\nSTATUS=idle");
     }
@@ -43,15 +51,11 @@ public sealed class SystemdNotifierTests
     [Fact]
     public void Reloading_carries_the_monotonic_clock_in_microseconds()
     {
-        using var temp = new TempDir("notify");
-        using var listener = Bind(temp.Combine("n.sock"));
-        using var notifier = new SystemdNotifier(temp.Combine("n.sock"));
         // Environment.TickCount64 reads CLOCK_MONOTONIC (coarse) on Linux: the same clock, in ms.
         var beforeMs = Environment.TickCount64;
 
-        notifier.Reloading().Should().BeTrue();
+        var message = SystemdMessages.Reloading();
 
-        var message = Receive(listener);
         var afterMs = Environment.TickCount64;
         message.Should().MatchRegex("^RELOADING=1\nMONOTONIC_USEC=[0-9]+$");
         var usec = long.Parse(message[(message.IndexOf('=', 12) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
@@ -59,25 +63,11 @@ public sealed class SystemdNotifierTests
     }
 
     [Fact]
-    public void Without_notify_socket_every_call_is_a_no_op()
+    public void Without_notify_socket_notifications_are_off()
     {
-        using var notifier = new SystemdNotifier(null);
+        var notifier = NotifierFor(null);
 
         notifier.IsEnabled.Should().BeFalse();
-        notifier.Ready().Should().BeFalse();
-        notifier.Reloading().Should().BeFalse();
-        notifier.Status("x").Should().BeFalse();
-        notifier.Stopping().Should().BeFalse();
-    }
-
-    [Fact]
-    public void Missing_socket_fails_naming_it()
-    {
-        using var notifier = new SystemdNotifier("/nonexistent/syncwarden-notify.sock");
-
-        var act = () => notifier.Ready();
-
-        act.Should().Throw<IOException>().WithMessage("cannot notify systemd at NOTIFY_SOCKET=/nonexistent/syncwarden-notify.sock: *");
     }
 
     [Fact]
@@ -93,22 +83,85 @@ public sealed class SystemdNotifierTests
         var fromSystemd = Receive(listener);
 
         // Act
-        using var notifier = new SystemdNotifier(temp.Combine("n.sock"));
-        notifier.Ready("nightly: 3 files changed");
+        NotifierFor(temp.Combine("n.sock")).Notify(new ServiceState(SystemdMessages.Ready("nightly: 3 files changed")));
 
         // Assert
         Receive(listener).Should().Be(fromSystemd).And.Be("READY=1\nSTATUS=nightly: 3 files changed");
     }
 
     [Fact]
-    public void FromEnvironment_removes_the_variable_so_children_do_not_inherit_it()
+    public async Task The_daemon_says_ready_reloading_and_stopping_and_hides_the_socket_from_its_children()
     {
-        // Only this test touches NOTIFY_SOCKET in the test process.
-        Environment.SetEnvironmentVariable(SystemdNotifier.SocketVariable, "@syncwarden-it-env");
-        using var notifier = SystemdNotifier.FromEnvironment();
+        // Arrange: a job whose before hook records whether it sees NOTIFY_SOCKET.
+        using var dir = new TempDir("notify-daemon");
+        using var listener = Bind(dir.Combine("notify.sock"));
+        var seen = dir.Combine("hook-env");
+        var source = dir.CreateSubdirectory("src");
+        File.WriteAllText(Path.Combine(source, "a"), "a");
+        var hook = dir.Combine("record-env");
+        File.WriteAllText(hook, $"#!/bin/sh\necho \"socket=${{NOTIFY_SOCKET:-none}}\" > '{seen}'\n");
+        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var config = new TestConfig(dir).Job("tick", $$"""
+            direction: local
+            catch-up: false
+            schedule: "0 0 1 1 *"
+            hooks: { before: [[{{TestConfig.Q(hook)}}]] }
+            syncs: [ { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
+            """);
 
-        notifier.SocketAddress.Should().Be("@syncwarden-it-env");
-        Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable).Should().BeNull();
+        config.Write();
+
+        // Act
+        await using var daemon = await SyncwardenCli.StartAsync(["-c", config.ConfigPath, "daemon"],
+            new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = dir.Combine("notify.sock") });
+        string Next()
+        {
+            try
+            {
+                return Receive(listener, 30_000);
+            }
+            catch (SocketException ex)
+            {
+                throw new TimeoutException("no notification from the daemon: " + daemon.StandardErrorSoFar, ex);
+            }
+        }
+        var atStart = new[] { Next(), Next() };
+        var reload = await SyncwardenCli.RunAsync(["-c", config.ConfigPath, "reload"]);
+        var onReload = new[] { Next(), Next() };
+        await daemon.SignalAsync("HUP");
+        var whileRunning = new[] { Next(), Next() };
+        await daemon.TerminateAsync();
+        var exit = await daemon.WaitAsync(TimeSpan.FromSeconds(30));
+        var atStop = Next();
+
+        // Assert
+        exit.ExitCode.Should().Be(0, exit.StandardError);
+        reload.ExitCode.Should().Be(0, reload.StandardError);
+        atStart.Should().Contain("READY=1").And.Contain("READY=1\nSTATUS=1 job(s), 1 scheduled");
+        onReload[0].Should().MatchRegex("^RELOADING=1\nMONOTONIC_USEC=[0-9]+$");
+        onReload[1].Should().Be("READY=1\nSTATUS=1 job(s), 1 scheduled");
+        whileRunning[0].Should().StartWith("STATUS=running tick (run ");
+        whileRunning[1].Should().Be("STATUS=tick: last run succeeded");
+        atStop.Should().Be("STOPPING=1");
+        File.ReadAllText(seen).Trim().Should().Be("socket=none", "rsync, ssh and hooks must not inherit NOTIFY_SOCKET");
+    }
+
+    /// <summary>The hosting package's notifier reads NOTIFY_SOCKET when made; set it only for that moment.</summary>
+    private static SystemdNotifier NotifierFor(string? address)
+    {
+        lock (s_environment)
+        {
+            var saved = Environment.GetEnvironmentVariable(SystemdMessages.SocketVariable);
+            Environment.SetEnvironmentVariable(SystemdMessages.SocketVariable, address);
+            try
+            {
+                return new SystemdNotifier();
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(SystemdMessages.SocketVariable, saved);
+            }
+        }
     }
 
     private static Socket Bind(string path)
@@ -118,9 +171,9 @@ public sealed class SystemdNotifierTests
         return socket;
     }
 
-    private static string Receive(Socket socket)
+    private static string Receive(Socket socket, int timeoutMs = 5000)
     {
-        socket.ReceiveTimeout = 5000;
+        socket.ReceiveTimeout = timeoutMs;
         var buffer = new byte[4096];
         var n = socket.Receive(buffer);
         return Encoding.UTF8.GetString(buffer, 0, n);

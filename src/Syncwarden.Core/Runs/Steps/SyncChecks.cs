@@ -1,74 +1,93 @@
 using Syncwarden.Configuration;
+using Syncwarden.Processes;
 using Syncwarden.Rsync;
-using Syncwarden.Ssh;
 
-namespace Syncwarden.Runs;
+namespace Syncwarden.Runs.Steps;
 
-public sealed partial class JobRunner
+/// <summary>
+/// The safety checks in front of every transfer attempt, in order: a --delete sync needs a source
+/// that exists and is not empty, and must stay under max-delete; a local destination must sit on an
+/// existing parent (an unmounted disk) and gets a clean temp folder. The first refusal ends the sync.
+/// </summary>
+internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder, ProcessRunner runner)
 {
+    public async Task<SyncOutcome?> BeforeTransferAsync(SyncPair sync, int index, string label)
+    {
+        var job = context.Job;
+        if (builder.SyncDeletes(sync))
+        {
+            if (!job.AllowEmptySource && await CheckSourceForDeleteAsync(sync).ConfigureAwait(false) is { } refusal)
+            {
+                return refusal;
+            }
+            if (job.MaxDelete is { } limit)
+            {
+                context.Report.Stage(RunPhase.Previewing, index, label);
+                if (await CheckDeleteLimitAsync(sync, limit).ConfigureAwait(false) is { } tooMany)
+                {
+                    return tooMany;
+                }
+            }
+        }
+        // Per attempt: the previous attempt's cleanup removes the temp dir, and rsync will not create it.
+        if (builder.ReceiverIsLocal && PrepareLocalDestination(sync.Destination) is { } destinationError)
+        {
+            context.Log.Note(destinationError);
+            return SyncOutcome.Failed(destinationError);
+        }
+        return null;
+    }
+
     /// <summary>
     /// A --delete run from a missing or empty source would wipe the replica (an unmounted disk or a
     /// failed NFS mount looks exactly like that), so it is refused unless the job allows it.
     /// </summary>
-    private async Task<SyncOutcome?> CheckSourceForDeleteAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, RunLog log, CancellationToken cancellationToken)
+    private async Task<SyncOutcome?> CheckSourceForDeleteAsync(SyncPair sync)
     {
-        var spec = builder.BuildSourceListing(sync);
-        var (result, stdout, stderr) = await _runner.CaptureAsync(spec, cancellationToken).ConfigureAwait(false);
+        var job = context.Job;
+        var (result, stdout, stderr) = await runner.CaptureAsync(builder.BuildSourceListing(sync), context.CancellationToken).ConfigureAwait(false);
         var source = builder.SourceArgument(sync);
-        string? refusal = null;
+        string refusal;
         var network = false;
         if (result.ExitCode != 0)
         {
-            var why = RsyncErrorParser.MainError(stderr.Split('\n')) ?? $"rsync exited with {result.ExitCode}";
-            var specific = stderr.Split('\n').FirstOrDefault(l => l.StartsWith("rsync:", StringComparison.Ordinal) || l.Contains("ssh:", StringComparison.Ordinal));
-            network = RetryPolicy.NetworkExitCodes.Contains(result.ExitCode);
-            if (job.HostConfig is { } host && job.Direction != Direction.Local && SshErrorExplainer.Explain(stderr, host) is ({ } problem, { } explained) && problem != SshProblem.None)
-            {
-                refusal = $"cannot check source {source} before a --delete run: {explained}";
-                // Retrying cannot fix a refused key or a wrong host key.
-                network = problem == SshProblem.Unreachable;
-            }
-            else
-            {
-                refusal = network
-                    ? $"cannot check source {source} before a --delete run: {specific ?? why}"
-                    : $"source {source} is missing or unreadable ({specific ?? why}); refusing to run with --delete, nothing was deleted";
-            }
+            var (why, ssh) = FailureText.Explain(job, stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), result.ExitCode);
+            network = FailureText.Retryable(result.ExitCode, ssh);
+            refusal = network || ssh != Ssh.SshProblem.None
+                ? $"cannot check source {source} before a --delete run: {why}"
+                : $"source {source} is missing or unreadable ({why}); refusing to run with --delete, nothing was deleted";
         }
-        else
-        {
-            var entries = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => !l.EndsWith(" .", StringComparison.Ordinal));
-            if (entries == 0)
-            {
-                refusal = $"source {source} is empty; refusing to run with --delete because it would empty the replica (is the disk mounted?). Nothing was deleted. Set allow-empty-source: true on job '{job.Name}' if an empty source is expected";
-            }
-        }
-        if (refusal is null)
+        else if (stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Any(l => !l.EndsWith(" .", StringComparison.Ordinal)))
         {
             return null;
         }
-        log.Note(refusal);
+        else
+        {
+            refusal = $"source {source} is empty; refusing to run with --delete because it would empty the replica (is the disk mounted?). Nothing was deleted. Set allow-empty-source: true on job '{job.Name}' if an empty source is expected";
+        }
+        context.Log.Note(refusal);
         return new SyncOutcome(ExitCodeClass.Failure, result.ExitCode == 0 ? -1 : result.ExitCode, refusal, false, network);
     }
 
     /// <summary>A dry-run pre-pass counts what --delete would remove; above max-delete the run stops before any change.</summary>
-    private async Task<SyncOutcome?> CheckDeleteLimitAsync(JobConfig job, RsyncCommandBuilder builder, SyncPair sync, DeleteLimit limit, RunLog log, RunFilters filters, CancellationToken cancellationToken)
+    private async Task<SyncOutcome?> CheckDeleteLimitAsync(SyncPair sync, DeleteLimit limit)
     {
-        var preview = await PreviewAsync(builder, sync, filters, cancellationToken).ConfigureAwait(false);
+        // Counts only: a big tree's itemised changes are not kept in memory.
+        var preview = await new Previewer(runner).PreviewAsync(builder, sync, context.Filters, itemLimit: 0, context.CancellationToken).ConfigureAwait(false);
         if (preview.Error is { } error)
         {
-            log.Note("delete pre-pass failed: " + error);
+            context.Log.Note("delete pre-pass failed: " + error);
             return SyncOutcome.Failed("cannot count deletions before the run: " + error, preview.ExitCode);
         }
-        var deletions = preview.Changes.Count(c => c.Kind == ChangeKind.Delete);
+        var deletions = preview.Count(ChangeKind.Delete);
         var destinationFiles = preview.DestinationEntries;
-        log.Note($"delete pre-pass: {deletions} deletion(s) of about {destinationFiles} destination entries (max-delete {limit})");
+        context.Log.Note($"delete pre-pass: {deletions} deletion(s) of about {destinationFiles} destination entries (max-delete {limit})");
         if (!limit.IsExceeded(deletions, destinationFiles))
         {
             return null;
         }
-        var message = $"would delete {deletions} of about {destinationFiles} entries at {builder.DestinationArgument(sync)}, more than max-delete {limit} of job '{job.Name}'; nothing was changed. Check the source, then raise max-delete or run with a higher limit if this is intended";
-        log.Note(message);
+        var message = $"would delete {deletions} of about {destinationFiles} entries at {builder.DestinationArgument(sync)}, more than max-delete {limit} of job '{context.Job.Name}'; nothing was changed. Check the source, then raise max-delete or run with a higher limit if this is intended";
+        context.Log.Note(message);
         return SyncOutcome.Failed(message);
     }
 
@@ -126,7 +145,7 @@ public sealed partial class JobRunner
     }
 
     /// <summary>Removes our temp and partial folders at the destination root once they are empty.</summary>
-    private static void RemoveEmptyTempDir(string destination)
+    public static void RemoveEmptyTempDirs(string destination)
     {
         foreach (var name in new[] { RsyncCommandBuilder.TempDir, RsyncCommandBuilder.PartialDir })
         {

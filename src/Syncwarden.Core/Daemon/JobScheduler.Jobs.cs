@@ -1,11 +1,12 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Syncwarden.Configuration;
-using Syncwarden.History;
+using Syncwarden.Events;
 using Syncwarden.Runs;
 
 namespace Syncwarden.Daemon;
 
-public sealed partial class DaemonHost
+public sealed partial class JobScheduler
 {
     /// <summary>Next due time of every scheduled job; at start, jobs that missed a due time while the daemon was down run once.</summary>
     private void ComputeSchedules(DateTimeOffset now, bool catchUp)
@@ -49,13 +50,20 @@ public sealed partial class DaemonHost
     {
         if (_running.ContainsKey(job) || _queue.Any(q => q.Job == job))
         {
-            _missed[job] = _missed.GetValueOrDefault(job) + 1;
-            logger.LogWarning("job {Job}: run due {Due} skipped (missed: {Missed} so far): the previous run is still {State}",
-                job, due is { } d ? "at " + d.ToLocalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "now",
-                _missed[job], _running.ContainsKey(job) ? "running" : "waiting for a free slot");
+            var reason = _running.ContainsKey(job) ? "the previous run is still running" : "the previous run is still waiting for a free slot";
+            CountMissed(job, due, reason);
             return;
         }
         _queue.Add((job, trigger));
+    }
+
+    /// <summary>Called under the gate.</summary>
+    private void CountMissed(string job, DateTimeOffset? due, string reason)
+    {
+        var missed = _missed[job] = _missed.GetValueOrDefault(job) + 1;
+        logger.LogWarning("job {Job}: run due {Due} skipped (missed: {Missed} so far): {Reason}",
+            job, due is { } d ? "at " + d.ToLocalTime().ToString("u", CultureInfo.InvariantCulture) : "now", missed, reason);
+        events.Publish(new RunMissed(time.GetUtcNow(), job, due, reason, missed));
     }
 
     private void StartQueued()
@@ -77,16 +85,14 @@ public sealed partial class DaemonHost
     {
         try
         {
-            var record = await runner.RunAsync(job, trigger, _stopping).ConfigureAwait(false);
-            OnRunFinished?.Invoke(record);
+            await runner.RunAsync(job, trigger, _stopping).ConfigureAwait(false);
         }
         catch (JobBusyException ex)
         {
             lock (_gate)
             {
-                _missed[job.Name] = _missed.GetValueOrDefault(job.Name) + 1;
+                CountMissed(job.Name, null, ex.Message);
             }
-            logger.LogWarning("{Message} (counted as missed)", ex.Message);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -103,7 +109,7 @@ public sealed partial class DaemonHost
         }
     }
 
-    /// <summary>SIGHUP: one run of every job now (jobs already running are not started twice).</summary>
+    /// <summary>SIGHUP or `syncwarden run` through the daemon: one run of the given jobs (all when null) now.</summary>
     public void RunNow(IReadOnlyList<string>? jobs = null, string trigger = "signal")
     {
         lock (_gate)
@@ -123,12 +129,12 @@ public sealed partial class DaemonHost
     /// </summary>
     public ConfigLoadResult Reload()
     {
-        OnReloading?.Invoke();
-        var result = reloadConfig();
+        var result = configuration.Reload();
         if (!result.IsValid)
         {
-            OnReady?.Invoke();
             logger.LogError("reload refused, keeping the current configuration: {Errors}", string.Join("; ", result.Errors));
+            events.Publish(new ConfigurationReloaded(time.GetUtcNow(), false, Config.Jobs.Count, [.. result.Errors.Select(e => e.ToString())]));
+            AnnounceReady();
             return result;
         }
         var config = result.Config!;
@@ -136,24 +142,33 @@ public sealed partial class DaemonHost
         {
             _config = config;
             _zone = config.Daemon.ResolveTimeZone();
-            _jobRunner = new JobRunner(config, history, progress, logger, _time, runner);
+            _jobRunner = runners.Create(config);
             _queue.RemoveAll(q => config.FindJob(q.Job) is null);
-            ComputeSchedules(_time.GetUtcNow(), catchUp: false);
+            ComputeSchedules(time.GetUtcNow(), catchUp: false);
         }
         logger.LogInformation("configuration reloaded: {Jobs} job(s)", config.Jobs.Count);
-        OnReady?.Invoke();
+        events.Publish(new ConfigurationReloaded(time.GetUtcNow(), true, config.Jobs.Count, []));
+        AnnounceReady();
         Wake();
         return result;
     }
 
-    public IReadOnlyList<DaemonJobState> Snapshot()
+    /// <summary>The scheduler's view of one job; null for a job it does not know.</summary>
+    public DaemonJobState? State(string job)
     {
-        var live = progress.Snapshot().ToDictionary(p => p.Job, StringComparer.Ordinal);
         lock (_gate)
         {
-            return [.. _config.Jobs.Select(j => new DaemonJobState(
+            return _config.FindJob(job) is not { } j ? null : new DaemonJobState(
                 j.Name, j.Schedule?.Describe(), _next.GetValueOrDefault(j.Name), _running.ContainsKey(j.Name),
-                _queue.Any(q => q.Job == j.Name), _missed.GetValueOrDefault(j.Name), live.GetValueOrDefault(j.Name)))];
+                _queue.Any(q => q.Job == j.Name), _missed.GetValueOrDefault(j.Name));
+        }
+    }
+
+    public IReadOnlyList<DaemonJobState> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _config.Jobs.Select(j => State(j.Name)!)];
         }
     }
 }

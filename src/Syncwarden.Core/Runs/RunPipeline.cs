@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+using Syncwarden.Configuration;
+using Syncwarden.History;
+using Syncwarden.Hooks;
+using Syncwarden.Processes;
+using Syncwarden.Runs.Steps;
+
+namespace Syncwarden.Runs;
+
+/// <summary>
+/// The ordered steps of every run: the one place where a capability that acts before or after the
+/// syncs is added (a disk mount, a database dump, a snapshot: one more line here). Steps are made
+/// fresh for each run, so a step may keep what its before part took (a lock) for its after part.
+/// </summary>
+internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history, ProcessRunner runner, TimeProvider time, ILogger logger)
+{
+    public IReadOnlyList<IRunStep> StepsForRun()
+    {
+        var hooks = new HookRunner(config, runner, time);
+        return
+        [
+            new JobRunLockStep(),                   // one run of a job at a time; a refused run leaves no trace
+            new HistoryStep(history, logger),       // record, log file, RunStarted / RunFinished
+            new HooksStep(hooks, logger),           // before hooks; after / on-error / finally hooks
+            new PluginsStep(hooks),                 // plugins write filter rules for the syncs
+            new LocksStep(runner),                  // blocks-on, local and remote locks
+            new SyncsStep(history, runner, logger), // every sync with its safety checks and retries
+        ];
+    }
+}

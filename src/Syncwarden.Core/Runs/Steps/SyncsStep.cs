@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging;
+using Syncwarden.Configuration;
+using Syncwarden.History;
+using Syncwarden.Processes;
+using Syncwarden.Rsync;
+
+namespace Syncwarden.Runs.Steps;
+
+/// <summary>
+/// The last step: every sync of the job in order, each with its safety checks and retries. Its result
+/// is the run's result, so it always stops the pipeline; it has nothing to undo afterwards.
+/// </summary>
+internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runner, ILogger logger) : IRunStep
+{
+    public async Task<RunRecord?> BeforeAsync(RunContext context)
+    {
+        var job = context.Job;
+        var builder = new RsyncCommandBuilder(context.Config, job);
+        var worst = ExitCodeClass.Success;
+        int? decisiveExit = 0;
+        var errors = new List<string>();
+        var failed = new List<string>();
+        long files = 0, bytes = 0, total = 0, deleted = 0;
+        var stopped = false;
+
+        for (var i = 0; i < job.Syncs.Count; i++)
+        {
+            var sync = job.Syncs[i];
+            var label = $"{builder.SourceArgument(sync)} -> {builder.DestinationArgument(sync)}";
+            SyncOutcome outcome;
+            try
+            {
+                outcome = await RunOneAsync(context, builder, sync, i, label).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = new SyncOutcome(ExitCodeClass.Failure, -1, null, true, false);
+            }
+            catch (ProcessStartException ex)
+            {
+                outcome = SyncOutcome.Failed(ex.Message);
+            }
+
+            files += outcome.FilesTransferred;
+            bytes += outcome.BytesTransferred;
+            total += outcome.TotalSize;
+            deleted += outcome.FilesDeleted;
+            failed.AddRange(outcome.FailedPaths);
+            if (outcome.Cancelled)
+            {
+                stopped = true;
+                errors.Add($"{label}: {context.StoppedText("during the transfer")}");
+                decisiveExit = outcome.ExitCode;
+                break;
+            }
+            if (outcome.Class > worst)
+            {
+                worst = outcome.Class;
+                decisiveExit = outcome.ExitCode;
+            }
+            if (outcome.Error is { } error)
+            {
+                errors.Add(job.Syncs.Count > 1 ? $"{label}: {error}" : error);
+            }
+            if (outcome.Class == ExitCodeClass.Failure && outcome.NetworkClass)
+            {
+                errors.Add("remaining syncs skipped: the host is unreachable");
+                break;
+            }
+        }
+
+        var result = stopped ? context.StoppedResult
+            : worst switch { ExitCodeClass.Success => RunResult.Succeeded, ExitCodeClass.Warning => RunResult.Warning, _ => RunResult.Failed };
+        return context.End(result, errors.Count == 0 ? null : string.Join("; ", errors), decisiveExit) with
+        {
+            FilesTransferred = files,
+            BytesTransferred = bytes,
+            TotalSize = total,
+            FilesDeleted = deleted,
+            FailedPaths = failed,
+        };
+    }
+
+    public Task<RunRecord> AfterAsync(RunContext context, RunRecord result) => Task.FromResult(result);
+
+    /// <summary>One sync: checks, transfer, and retries of network-class failures with exponential back-off.</summary>
+    private async Task<SyncOutcome> RunOneAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label)
+    {
+        var job = context.Job;
+        context.Log.Note($"sync {index + 1}/{job.Syncs.Count}: {label}");
+        var attempt = 0;
+        while (true)
+        {
+            // The checks before a --delete run reach the host too, so they belong to the retried attempt.
+            context.Report.Stage(RunPhase.Checking, index, label);
+            var outcome = await new SyncChecks(context, builder, runner).BeforeTransferAsync(sync, index, label).ConfigureAwait(false);
+            if (outcome is null)
+            {
+                outcome = await TransferAsync(context, builder, sync, index, label).ConfigureAwait(false);
+                if (builder.ReceiverIsLocal)
+                {
+                    SyncChecks.RemoveEmptyTempDirs(sync.Destination);
+                }
+                else if (outcome.Class != ExitCodeClass.Failure && (attempt > 0 || PreviousRunWasInterrupted(job)))
+                {
+                    await RemoveRemotePartialDirAsync(context, sync).ConfigureAwait(false);
+                }
+            }
+            if (outcome.Class != ExitCodeClass.Failure || outcome.Cancelled || !outcome.NetworkClass || attempt >= job.Retries.Count)
+            {
+                return outcome;
+            }
+            var delay = job.Retries.Delay * Math.Pow(2, attempt);
+            attempt++;
+            var note = $"attempt {attempt} failed ({outcome.Error}); retrying in {delay.TotalSeconds:0}s ({attempt}/{job.Retries.Count})";
+            context.Log.Note(note);
+            logger.LogWarning("job {Job}: {Note}", job.Name, note);
+            context.Report.Stage(RunPhase.Retrying, index, label, note);
+            await Task.Delay(delay, context.Time, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool PreviousRunWasInterrupted(JobConfig job) =>
+        history.History(job.Name, 2).Skip(1).FirstOrDefault() is { Result: not (RunResult.Succeeded or RunResult.Warning or RunResult.Skipped) };
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Syncwarden.Configuration;
+using Syncwarden.Daemon;
+using Syncwarden.Events;
+using Syncwarden.History;
+using Syncwarden.Power;
+using Syncwarden.Processes;
+using Syncwarden.Runs;
+using Syncwarden.Status;
+using Syncwarden.Systemd;
+
+namespace Syncwarden;
+
+/// <summary>
+/// The one place where Syncwarden's parts are registered. A new capability that watches runs adds an
+/// <see cref="IRunEventSubscriber"/> here; one that acts before or after the syncs adds a step to
+/// <see cref="RunPipeline"/>. Commands never wire either by hand.
+/// </summary>
+public static class SyncwardenServices
+{
+    /// <summary>What running jobs needs, for `run` and the daemon alike.</summary>
+    public static IServiceCollection AddSyncwarden(this IServiceCollection services, SyncwardenConfig config, Func<ConfigLoadResult> reload)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ProcessRunner.Default);
+        services.AddSingleton(new LiveConfiguration(config, reload));
+        services.AddSingleton(_ => HistoryStore.Open(config.StateDir));
+        services.AddSingleton<RunEventHub>();
+        services.AddSingleton<LiveRuns>();
+        services.AddSingleton<IRunEventSubscriber>(sp => sp.GetRequiredService<LiveRuns>());
+        services.AddSingleton<JobRunnerFactory>();
+        services.AddSingleton(sp => sp.GetRequiredService<JobRunnerFactory>().Create(config));
+        return services;
+    }
+
+    /// <summary>The daemon on top: the scheduler, the control socket, deep sleep and systemd notifications.</summary>
+    public static IServiceCollection AddSyncwardenDaemon(this IServiceCollection services, SyncwardenConfig config)
+    {
+        services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+        services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        services.TryAddSingleton<IUserSessionSource>(_ => new UtmpSessionSource());
+        services.AddSingleton<IRunEventSubscriber, PowerPolicy>();
+        services.AddSingleton<IRunEventSubscriber, SystemdEvents>();
+        services.AddSingleton<JobScheduler>();
+        services.AddSingleton(sp => new JobStatusQuery(
+            sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<JobScheduler>(), sp.GetRequiredService<LiveRuns>()));
+        services.AddSingleton<ControlSocket>();
+        // Started in this order and stopped in reverse: the control socket answers until the last run has stopped.
+        services.AddHostedService(sp => sp.GetRequiredService<ControlSocket>());
+        services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        // Running transfers get the shutdown grace to stop (SIGTERM, then SIGKILL), plus time for their after hooks.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Daemon.ShutdownGrace + TimeSpan.FromMinutes(2));
+        return services;
+    }
+}
