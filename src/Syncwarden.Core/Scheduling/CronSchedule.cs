@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cronos;
 
 namespace Syncwarden.Scheduling;
 
@@ -9,7 +10,8 @@ namespace Syncwarden.Scheduling;
 /// <para>Fields accept <c>*</c>, lists (<c>1,15</c>), ranges (<c>1-5</c>), steps (<c>*/5</c>, <c>1-30/7</c>,
 /// <c>5/15</c> meaning 5 to the field's maximum every 15), month names <c>JAN</c>-<c>DEC</c> and weekday names
 /// <c>SUN</c>-<c>SAT</c> (case-insensitive; weekday 0 and 7 are both Sunday), and the macros <c>@hourly</c>,
-/// <c>@daily</c>, <c>@midnight</c>, <c>@weekly</c>, <c>@monthly</c>, <c>@yearly</c> and <c>@annually</c>.</para>
+/// <c>@daily</c>, <c>@midnight</c>, <c>@weekly</c>, <c>@monthly</c>, <c>@yearly</c> and <c>@annually</c>.
+/// <see cref="CronSyntax"/> checks the text; the Cronos library finds due times.</para>
 /// <para>Day rule (Vixie cron): when both day-of-month and day-of-week are restricted (neither field starts with
 /// <c>*</c>), a day matches if either field matches; otherwise both must match.</para>
 /// <para>Daylight saving time, for the wall-clock times the expression names in the zone:
@@ -18,41 +20,25 @@ namespace Syncwarden.Scheduling;
 /// A time that occurs twice (repeated by a fall-back change) runs once, at its first occurrence; nothing runs
 /// during the second pass through the repeated wall-clock times, so a <c>*/5 * * * *</c> job pauses for the
 /// repeated hour.</para>
+/// <para>Two of these rules are not Cronos' own, so this type wraps it rather than exposing it:
+/// Cronos always requires both day fields to match (the "either" rule is kept by asking one expression per day
+/// field and taking the earlier answer; <c>CronScheduleTests.Next_occurrence_in_utc</c> with <c>0 0 13 * 5</c>),
+/// and Cronos runs an expression with <c>*</c>, a range or a step in the minute or hour field in both passes of a
+/// repeated hour (the second pass is skipped here;
+/// <c>CronScheduleDstTests.Frequent_job_pauses_during_the_second_pass_of_the_repeated_hour</c>).</para>
 /// </remarks>
 public sealed class CronSchedule : ISchedule
 {
-    private static readonly string[] FieldNames = ["minute", "hour", "day-of-month", "month", "day-of-week"];
-    private static readonly (int Min, int Max)[] FieldRanges = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)];
-    private static readonly string[] MonthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-    private static readonly string[] DayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-
-    private static readonly Dictionary<string, string> Macros = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["@hourly"] = "0 * * * *",
-        ["@daily"] = "0 0 * * *",
-        ["@midnight"] = "0 0 * * *",
-        ["@weekly"] = "0 0 * * 0",
-        ["@monthly"] = "0 0 1 * *",
-        ["@yearly"] = "0 0 1 1 *",
-        ["@annually"] = "0 0 1 1 *",
-    };
-
-    // A Gregorian calendar repeats every 400 years, so a wall time not found within that span never comes.
-    private const int SearchYears = 400;
     private const int NominalSamples = 12;
 
-    private readonly ulong[] _masks;
-    private readonly bool _domStar;
-    private readonly bool _dowStar;
+    private readonly CronExpression[] _expressions;
     private readonly string _text;
     private readonly Lazy<TimeSpan> _nominalPeriod;
 
-    private CronSchedule(string text, ulong[] masks, bool domStar, bool dowStar)
+    private CronSchedule(string text, CronExpression[] expressions)
     {
         _text = text;
-        _masks = masks;
-        _domStar = domStar;
-        _dowStar = dowStar;
+        _expressions = expressions;
         _nominalPeriod = new Lazy<TimeSpan>(ComputeNominalPeriod);
     }
 
@@ -62,51 +48,12 @@ public sealed class CronSchedule : ISchedule
     /// </summary>
     public TimeSpan NominalPeriod => _nominalPeriod.Value;
 
-    /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> names the field and the problem.</summary>
+    /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> names each bad field and its problem.</summary>
     public static bool TryParse(string? text, out CronSchedule? schedule, out string? error)
     {
-        schedule = null;
         var original = (text ?? "").Trim();
-        if (original.Length == 0)
-        {
-            error = "the cron expression is empty; expected 5 fields (minute hour day-of-month month day-of-week) or a macro such as @daily";
-            return false;
-        }
-        var expanded = original;
-        if (original.StartsWith('@'))
-        {
-            if (!Macros.TryGetValue(original, out var macro))
-            {
-                error = $"unknown cron macro \"{original}\"; use one of @hourly, @daily, @midnight, @weekly, @monthly, @yearly, @annually";
-                return false;
-            }
-            expanded = macro;
-        }
-
-        var fields = expanded.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length != 5)
-        {
-            error = $"expected 5 fields (minute hour day-of-month month day-of-week), got {fields.Length} in \"{original}\"";
-            return false;
-        }
-        var masks = new ulong[5];
-        for (var i = 0; i < 5; i++)
-        {
-            if (ParseField(fields[i], i) is not { } mask)
-            {
-                error = $"{FieldNames[i]} field \"{fields[i]}\": {FieldError(fields[i], i)}";
-                return false;
-            }
-            masks[i] = mask;
-        }
-        // Day-of-week 7 is Sunday.
-        if ((masks[4] & (1UL << 7)) != 0)
-        {
-            masks[4] = (masks[4] & ~(1UL << 7)) | 1UL;
-        }
-        schedule = new CronSchedule(original, masks, fields[2].StartsWith('*'), fields[4].StartsWith('*'));
-        error = null;
-        return true;
+        schedule = CronSyntax.Parse(original, out error) is { } fields ? new CronSchedule(original, ToCronos(fields)) : null;
+        return schedule is not null;
     }
 
     /// <summary>Parses <paramref name="text"/> or throws <see cref="FormatException"/> with the parse error.</summary>
@@ -117,90 +64,52 @@ public sealed class CronSchedule : ISchedule
     /// <remarks>See the class remarks for the daylight saving time rules.</remarks>
     public DateTimeOffset? NextAfter(DateTimeOffset after, TimeZoneInfo zone)
     {
-        var local = TimeZoneInfo.ConvertTime(after, zone).DateTime;
-        var wall = new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, DateTimeKind.Unspecified);
-        // Wall times map to instants in non-decreasing order, so the first candidate past 'after' is the answer;
-        // candidates before it were either already due or are second occurrences of a repeated hour.
-        while (NextWallTime(wall) is { } candidate)
+        var next = Earliest(after, zone);
+        // Cronos already maps a skipped time to the end of the gap and a repeated time to its first occurrence, but
+        // answers in the second pass too for "interval" expressions; this steps at most once per repeated minute.
+        while (next is { } n && WallClock.IsSecondPass(n, zone))
         {
-            var instant = WallClock.ToInstant(candidate, zone);
-            if (instant > after)
-            {
-                return instant;
-            }
-            wall = candidate.AddMinutes(1);
+            next = Earliest(n, zone);
         }
-        return null;
+        return next;
     }
 
     public string Describe() => _text;
 
     public override string ToString() => _text;
 
-    /// <summary>The first wall time at or after <paramref name="from"/> (whole minutes) that matches every field.</summary>
-    internal DateTime? NextWallTime(DateTime from)
+    private DateTimeOffset? Earliest(DateTimeOffset after, TimeZoneInfo zone)
     {
-        int year = from.Year, month = from.Month, day = from.Day, hour = from.Hour, minute = from.Minute;
-        var lastYear = Math.Min(year + SearchYears, 9998);
-        while (year <= lastYear)
+        DateTimeOffset? earliest = null;
+        foreach (var expression in _expressions)
         {
-            if (!Has(_masks[3], month))
+            if (expression.GetNextOccurrence(after, zone) is { } next && (earliest is null || next < earliest))
             {
-                var nextMonth = NextBit(_masks[3], month, 12);
-                if (nextMonth < 0)
-                {
-                    year++;
-                    nextMonth = NextBit(_masks[3], 1, 12);
-                }
-                (month, day, hour, minute) = (nextMonth, 1, 0, 0);
-                continue;
+                earliest = next;
             }
-            var daysInMonth = DateTime.DaysInMonth(year, month);
-            var nextDay = day;
-            while (nextDay <= daysInMonth && !DayMatches(year, month, nextDay))
-            {
-                nextDay++;
-            }
-            if (nextDay > daysInMonth)
-            {
-                (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1);
-                (day, hour, minute) = (1, 0, 0);
-                continue;
-            }
-            if (nextDay != day)
-            {
-                (day, hour, minute) = (nextDay, 0, 0);
-            }
-            var nextHour = NextBit(_masks[1], hour, 23);
-            if (nextHour < 0)
-            {
-                (day, hour, minute) = (day + 1, 0, 0);
-                continue;
-            }
-            if (nextHour != hour)
-            {
-                (hour, minute) = (nextHour, 0);
-            }
-            var nextMinute = NextBit(_masks[0], minute, 59);
-            if (nextMinute < 0)
-            {
-                (hour, minute) = (hour + 1, 0);
-                continue;
-            }
-            return new DateTime(year, month, day, hour, nextMinute, 0, DateTimeKind.Unspecified);
         }
-        return null;
+        return earliest;
     }
 
-    /// <summary>Whether the wall-clock minute <paramref name="wall"/> matches the expression.</summary>
-    internal bool Matches(DateTime wall) =>
-        Has(_masks[0], wall.Minute) && Has(_masks[1], wall.Hour) && Has(_masks[3], wall.Month) && DayMatches(wall.Year, wall.Month, wall.Day);
-
-    private bool DayMatches(int year, int month, int day)
+    /// <summary>
+    /// Cronos expressions for <paramref name="fields"/>, written as plain value lists so that Cronos never reads the
+    /// user's text (see <see cref="CronSyntax"/> for why); two when either day field may match.
+    /// </summary>
+    private static CronExpression[] ToCronos(CronFields fields)
     {
-        var dom = Has(_masks[2], day);
-        var dow = Has(_masks[4], (int)new DateTime(year, month, day).DayOfWeek);
-        return _domStar || _dowStar ? dom && dow : dom || dow;
+        var head = $"{List(fields.Minutes, 0, 59)} {List(fields.Hours, 0, 23)}";
+        var daysOfMonth = List(fields.DaysOfMonth, 1, 31);
+        var month = List(fields.Months, 1, 12);
+        var daysOfWeek = List(fields.DaysOfWeek, 0, 6);
+        return fields.EitherDay
+            ? [CronExpression.Parse($"{head} {daysOfMonth} {month} *"), CronExpression.Parse($"{head} * {month} {daysOfWeek}")]
+            : [CronExpression.Parse($"{head} {daysOfMonth} {month} {daysOfWeek}")];
+    }
+
+    private static string List(ulong mask, int min, int max)
+    {
+        var values = Enumerable.Range(min, max - min + 1).Where(v => (mask & (1UL << v)) != 0).ToList();
+        return values.Count == max - min + 1 ? "*" : string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
     }
 
     private TimeSpan ComputeNominalPeriod()
@@ -217,133 +126,5 @@ public sealed class CronSchedule : ISchedule
             previous = next;
         }
         return longest == TimeSpan.Zero ? TimeSpan.MaxValue : longest;
-    }
-
-    private static bool Has(ulong mask, int value) => (mask & (1UL << value)) != 0;
-
-    private static int NextBit(ulong mask, int from, int max)
-    {
-        for (var v = from; v <= max; v++)
-        {
-            if (Has(mask, v))
-            {
-                return v;
-            }
-        }
-        return -1;
-    }
-
-    private static ulong? ParseField(string field, int index)
-    {
-        var (min, max) = FieldRanges[index];
-        ulong mask = 0;
-        foreach (var part in field.Split(','))
-        {
-            if (ParsePart(part, index, min, max) is not { } bits)
-            {
-                return null;
-            }
-            mask |= bits;
-        }
-        return mask;
-    }
-
-    private static ulong? ParsePart(string part, int index, int min, int max)
-    {
-        var slash = part.IndexOf('/');
-        var rangeText = slash < 0 ? part : part[..slash];
-        var step = 1;
-        if (slash >= 0 && !(int.TryParse(part[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out step) && step >= 1))
-        {
-            return null;
-        }
-        int start, end;
-        if (rangeText == "*")
-        {
-            // Day-of-week * is 0-6; 7 would only repeat Sunday.
-            (start, end) = (min, index == 4 ? 6 : max);
-        }
-        else if (rangeText.IndexOf('-') is var dash and > 0)
-        {
-            if (Value(rangeText[..dash], index, min, max) is not { } a || Value(rangeText[(dash + 1)..], index, min, max) is not { } b || a > b)
-            {
-                return null;
-            }
-            (start, end) = (a, b);
-        }
-        else if (Value(rangeText, index, min, max) is { } single)
-        {
-            // "5/15" means from 5 to the maximum every 15; a plain "5" is just 5.
-            (start, end) = (single, slash >= 0 ? max : single);
-        }
-        else
-        {
-            return null;
-        }
-        ulong bits = 0;
-        for (var v = start; v <= end; v += step)
-        {
-            bits |= 1UL << v;
-        }
-        return bits;
-    }
-
-    private static int? Value(string text, int index, int min, int max)
-    {
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-        {
-            return number >= min && number <= max ? number : null;
-        }
-        var names = index switch { 3 => MonthNames, 4 => DayNames, _ => null };
-        var found = names is null ? -1 : Array.FindIndex(names, n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase));
-        return found < 0 ? null : index == 3 ? found + 1 : found;
-    }
-
-    /// <summary>Explains why <paramref name="field"/> did not parse; only called on failure, so it may be slow.</summary>
-    private static string FieldError(string field, int index)
-    {
-        var (min, max) = FieldRanges[index];
-        var allowed = index switch
-        {
-            3 => $"{min}-{max} or JAN-DEC",
-            4 => "0-7 (0 and 7 are Sunday) or SUN-SAT",
-            _ => $"{min}-{max}",
-        };
-        foreach (var part in field.Split(','))
-        {
-            if (part.Length == 0)
-            {
-                return "empty list item (check for a doubled or trailing comma)";
-            }
-            if (part is "?" || part.Contains('L', StringComparison.OrdinalIgnoreCase) && index is 2 || part.Contains('#'))
-            {
-                return $"\"{part}\" is Quartz syntax, not standard cron; allowed values are {allowed}";
-            }
-            if (ParsePart(part, index, min, max) is not null)
-            {
-                continue;
-            }
-            var slash = part.IndexOf('/');
-            if (slash >= 0 && !(int.TryParse(part[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var step) && step >= 1))
-            {
-                return $"step \"{part[(slash + 1)..]}\" in \"{part}\" must be a whole number of at least 1";
-            }
-            var rangeText = slash < 0 ? part : part[..slash];
-            var dash = rangeText.IndexOf('-');
-            var ends = dash > 0 ? [rangeText[..dash], rangeText[(dash + 1)..]] : new[] { rangeText };
-            foreach (var end in ends)
-            {
-                if (Value(end, index, min, max) is null)
-                {
-                    return int.TryParse(end, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-                        ? $"value {n} is out of range; allowed values are {allowed}"
-                        : $"\"{end}\" is not a valid value; allowed values are {allowed}";
-                }
-            }
-            return dash > 0
-                ? $"range \"{rangeText}\" runs backwards; write the smaller value first"
-                : $"\"{part}\" is not a valid value, range or step";
-        }
-        return $"not a valid field; allowed values are {allowed}";
     }
 }

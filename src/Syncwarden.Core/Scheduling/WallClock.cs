@@ -1,6 +1,9 @@
 namespace Syncwarden.Scheduling;
 
-/// <summary>Maps a wall-clock time in a zone to one instant, with the daylight saving rules both schedules share.</summary>
+/// <summary>
+/// Maps a wall-clock time in a zone to one instant, with the daylight saving rules both schedules share (cron
+/// schedules get the mapping from Cronos and only use <see cref="IsSecondPass"/>).
+/// </summary>
 internal static class WallClock
 {
     // Longer than any real gap (Samoa skipped a whole day in 2011).
@@ -36,4 +39,11 @@ internal static class WallClock
     /// <summary>The wall-clock time of <paramref name="instant"/> in <paramref name="zone"/> (kind unspecified).</summary>
     public static DateTime ToWall(DateTimeOffset instant, TimeZoneInfo zone) =>
         DateTime.SpecifyKind(TimeZoneInfo.ConvertTime(instant, zone).DateTime, DateTimeKind.Unspecified);
+
+    /// <summary>
+    /// Whether <paramref name="instant"/> is the second occurrence of a wall time repeated by a fall-back change: an
+    /// instant that <see cref="ToInstant"/> never returns.
+    /// </summary>
+    public static bool IsSecondPass(DateTimeOffset instant, TimeZoneInfo zone) =>
+        zone.IsAmbiguousTime(instant) && zone.GetUtcOffset(instant) < zone.GetAmbiguousTimeOffsets(instant).Max();
 }

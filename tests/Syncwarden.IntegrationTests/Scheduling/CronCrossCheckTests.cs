@@ -8,7 +8,8 @@ using Syncwarden.Scheduling;
 namespace Syncwarden.IntegrationTests.Scheduling;
 
 /// <summary>
-/// Compares <see cref="CronSchedule"/> with npm's cron-parser (version pinned in node/package.json), run with node.
+/// Compares <see cref="CronSchedule"/> (the Cronos library behind Syncwarden's syntax check, day rule and repeated-hour
+/// rule) with npm's cron-parser (version pinned in node/package.json), run with node.
 /// </summary>
 /// <remarks>
 /// Differences on purpose, each asserted rather than skipped:

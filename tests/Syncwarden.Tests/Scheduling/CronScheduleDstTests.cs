@@ -68,6 +68,15 @@ public sealed class CronScheduleDstTests
     }
 
     [Fact]
+    public void Asking_during_the_second_pass_of_a_frequent_job_waits_for_the_end_of_the_repeated_hour()
+    {
+        // 01:35 EST is in the second pass; Cronos alone would answer 01:40 EST.
+        var next = CronSchedule.Parse("*/10 * * * *").NextAfter(At(2025, 11, 2, 1, 35, -5), NewYork);
+
+        next.Should().Be(At(2025, 11, 2, 2, 0, -5));
+    }
+
+    [Fact]
     public void Asking_during_the_second_pass_does_not_rerun_the_repeated_time()
     {
         // 01:40 EST is the second 01:40 of the night; 01:45 already ran at 01:45 EDT.

@@ -40,6 +40,9 @@ public sealed class CronScheduleTests
     [InlineData("0 0 13 * 5", "2025-01-13T00:00:00", "2025-01-17T00:00:00")]
     // Day-of-month starting with *: a Friday that is the 1st, 14th or 27th.
     [InlineData("0 0 */13 * FRI", "2025-01-01T00:00:00", "2025-02-14T00:00:00")]
+    // A step past the end of the field leaves only its first value (Cronos would reject the text as written).
+    [InlineData("0 */24 * * *", "2025-01-01T10:00:00", "2025-01-02T00:00:00")]
+    [InlineData("0 12 * * 3/20", "2025-01-01T12:00:00", "2025-01-08T12:00:00")]
     public void Next_occurrence_in_utc(string text, string after, string expected)
     {
         var schedule = CronSchedule.Parse(text);
