@@ -190,9 +190,10 @@ public sealed class LockLease : IAsyncDisposable
             {
                 await _remote[i].ReleaseAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or LockException or Processes.ProcessStartException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or LockException or Processes.ProcessStartException or Processes.ProcessNotStoppedException or InvalidOperationException)
             {
-                // The session ends below; the remote kernel drops its flocks with it.
+                // The session ends below; the remote kernel drops its flocks with it. (An ssh that outlives
+                // SIGKILL was logged by the runner; this host's locks must still be released.)
             }
             finally
             {
@@ -200,7 +201,7 @@ public sealed class LockLease : IAsyncDisposable
                 {
                     await _remote[i].DisposeAsync().ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException)
+                catch (Exception ex) when (ex is IOException or Processes.ProcessNotStoppedException or InvalidOperationException)
                 {
                     // As above.
                 }
