@@ -36,30 +36,17 @@ internal static class LockCommand
             var path = AbsolutePath(parse.GetValue(name)!);
             var limit = Duration(parse.GetValue(wait)!, "--wait");
             var interval = Duration(parse.GetValue(poll)!, "--poll");
-            var started = TimeProvider.System.GetUtcNow();
-            string? reported = null;
-            while (true)
+            try
             {
-                var attempt = await ManualLocks.TryAcquireAsync(config.StateDir, path, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-                if (attempt.Taken)
-                {
-                    Console.WriteLine($"created lock file {path}");
-                    return CliApp.Ok;
-                }
-                var who = string.Join(", ", attempt.WaitingFor);
-                var waited = TimeProvider.System.GetUtcNow() - started;
-                if (waited >= limit)
-                {
-                    await Console.Error.WriteLineAsync($"syncwarden: gave up after {Format.Duration(waited)}: {path} is still in use by {who}; the lock file was not created").ConfigureAwait(false);
-                    return CliApp.Failed;
-                }
-                if (who != reported)
-                {
-                    await Console.Error.WriteLineAsync($"waiting for {who} (blocks on or holds {path})").ConfigureAwait(false);
-                    reported = who;
-                }
-                await Task.Delay(interval < limit - waited ? interval : limit - waited, cancellationToken).ConfigureAwait(false);
+                await ManualLocks.AcquireAsync(config.StateDir, path, new BlocksOnSettings { Timeout = limit, Poll = interval }, TimeProvider.System,
+                    who => Console.Error.WriteLine($"waiting for {who} (blocks on or holds {path})"), cancellationToken).ConfigureAwait(false);
             }
+            catch (LockWaitTimeoutException ex)
+            {
+                throw new UserError(ex.Message, CliApp.Failed);
+            }
+            Console.WriteLine($"created lock file {path}");
+            return CliApp.Ok;
         });
         return command;
     }

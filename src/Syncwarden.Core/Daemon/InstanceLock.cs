@@ -1,22 +1,20 @@
 using System.Globalization;
+using Syncwarden.Locks;
 
 namespace Syncwarden.Daemon;
 
 /// <summary>
 /// One daemon per state directory (and so per configuration): an exclusive lock on
 /// STATE-DIR/daemon.lock, released by the kernel when the process ends however it ends.
+/// STATE-DIR/daemon.pid beside it names the holder.
 /// </summary>
 public sealed class InstanceLock : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly FileLock _lock;
 
-    private InstanceLock(FileStream stream, string path)
-    {
-        _stream = stream;
-        Path = path;
-    }
+    private InstanceLock(FileLock fileLock) => _lock = fileLock;
 
-    public string Path { get; }
+    public string Path => _lock.Path;
 
     public static string PathFor(string stateDir) => System.IO.Path.Combine(stateDir, "daemon.lock");
 
@@ -24,48 +22,18 @@ public sealed class InstanceLock : IDisposable
     public static InstanceLock? TryAcquire(string stateDir, string configPath, out string? holder)
     {
         Directory.CreateDirectory(stateDir);
-        var path = PathFor(stateDir);
-        try
+        var info = string.Create(CultureInfo.InvariantCulture, $"pid={Environment.ProcessId} config={configPath} started={DateTimeOffset.UtcNow:O}\n");
+        if (FileLock.TryAcquire(PathFor(stateDir), InfoPath(stateDir), info, out var heldBy) is { } taken)
         {
-            // On Linux, FileShare.None takes an exclusive advisory lock (flock) on the file.
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            try
-            {
-                // .NET reads take a shared lock, so the holder is described in a separate, unlocked file.
-                File.WriteAllText(InfoPath(stateDir), string.Create(CultureInfo.InvariantCulture, $"pid={Environment.ProcessId} config={configPath} started={DateTimeOffset.UtcNow:O}\n"));
-            }
-            catch
-            {
-                stream.Dispose();
-                throw new UnauthorizedAccessException($"cannot write {InfoPath(stateDir)}: check the state directory's permissions and free space");
-            }
             holder = null;
-            return new InstanceLock(stream, path);
+            return new InstanceLock(taken);
         }
-        catch (IOException)
-        {
-            holder = ReadHolder(stateDir);
-            return null;
-        }
+        holder = heldBy is null ? "unknown holder"
+            : heldBy.Replace("pid=", "pid ", StringComparison.Ordinal).Replace(" config=", ", config ", StringComparison.Ordinal).Replace(" started=", ", started ", StringComparison.Ordinal);
+        return null;
     }
 
     private static string InfoPath(string stateDir) => System.IO.Path.Combine(stateDir, "daemon.pid");
 
-    private static string ReadHolder(string stateDir)
-    {
-        try
-        {
-            return File.ReadAllText(InfoPath(stateDir)).Trim().Replace("pid=", "pid ", StringComparison.Ordinal).Replace(" config=", ", config ", StringComparison.Ordinal).Replace(" started=", ", started ", StringComparison.Ordinal);
-        }
-        catch (IOException)
-        {
-            return "unknown holder";
-        }
-    }
-
-    public void Dispose()
-    {
-        File.Delete(InfoPath(System.IO.Path.GetDirectoryName(Path)!));
-        _stream.Dispose();
-    }
+    public void Dispose() => _lock.Dispose();
 }

@@ -22,8 +22,8 @@ public sealed record LockObserver(Action<LockBlock> Waiting, Action<string> Note
 /// <summary>
 /// Takes a job's locks after its blocks-on are clear, host by host (local first, then host names sorted), each
 /// host in one step under that host's guard. If anything blocks, everything taken so far is released and the
-/// whole attempt is repeated every blocks-on-poll until blocks-on-timeout: nothing is held while waiting,
-/// so two jobs can never deadlock.
+/// whole attempt is repeated every blocks-on-poll until blocks-on-timeout (<see cref="LockWait"/>): nothing is held
+/// while waiting, so two jobs can never deadlock.
 /// </summary>
 public sealed class JobLocks(SyncwardenConfig config, ProcessRunner runner, TimeProvider time)
 {
@@ -33,38 +33,24 @@ public sealed class JobLocks(SyncwardenConfig config, ProcessRunner runner, Time
         {
             return LockLease.None;
         }
-        var started = time.GetUtcNow();
-        var settings = job.BlocksOnSettings;
-        var holder = new LockHolder(HolderKind.Flock, Environment.MachineName, Environment.ProcessId, job.Name, runId, started).Format();
+        var holder = new LockHolder(HolderKind.Flock, Environment.MachineName, Environment.ProcessId, job.Name, runId, time.GetUtcNow()).Format();
         var remoteHosts = job.Locks.Concat(job.BlocksOn).Select(r => r.Host).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
-        LockBlock? lastReported = null;
-        while (true)
-        {
-            var lease = new LockLease(config.StateDir);
-            var blocked = await TryAllAsync(job, runId, holder, remoteHosts, lease, observer, cancellationToken).ConfigureAwait(false);
-            if (blocked is null)
+        var settings = job.BlocksOnSettings;
+        return await LockWait.UntilTakenAsync<LockLease, LockBlock>(
+            async ct =>
             {
-                return lease;
-            }
-            await lease.DisposeAsync().ConfigureAwait(false);
-
-            var waited = time.GetUtcNow() - started;
-            if (settings.Timeout is { } limit && waited >= limit)
-            {
-                throw new LockWaitTimeoutException($"gave up after waiting {Configuration.DurationParser.Format(waited)} (blocks-on-timeout {Configuration.DurationParser.Format(limit)}): {blocked.Describe()}");
-            }
-            if (lastReported is null || lastReported.Where != blocked.Where || lastReported.Found.Content != blocked.Found.Content)
-            {
-                observer.Waiting(blocked);
-                lastReported = blocked;
-            }
-            var delay = settings.Poll;
-            if (settings.Timeout is { } l && l - waited < delay)
-            {
-                delay = l - waited;
-            }
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-        }
+                var lease = new LockLease(config.StateDir);
+                if (await TryAllAsync(job, runId, holder, remoteHosts, lease, observer, ct).ConfigureAwait(false) is not { } blocked)
+                {
+                    return (lease, null);
+                }
+                await lease.DisposeAsync().ConfigureAwait(false);
+                return (null, blocked);
+            },
+            settings, time, observer.Waiting,
+            (blocked, waited) => new LockWaitTimeoutException(
+                $"gave up after waiting {DurationParser.Format(waited)} (blocks-on-timeout {DurationParser.Format(settings.Timeout!.Value)}): {blocked.Describe()}"),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<LockBlock?> TryAllAsync(JobConfig job, long runId, string holder, IReadOnlyList<string> remoteHosts, LockLease lease, LockObserver observer, CancellationToken cancellationToken)
@@ -190,9 +176,10 @@ public sealed class LockLease : IAsyncDisposable
             {
                 await _remote[i].ReleaseAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or LockException or Processes.ProcessStartException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or LockException or Processes.ProcessStartException or Processes.ProcessNotStoppedException or InvalidOperationException)
             {
-                // The session ends below; the remote kernel drops its flocks with it.
+                // The session ends below; the remote kernel drops its flocks with it. (An ssh that outlives
+                // SIGKILL was logged by the runner; this host's locks must still be released.)
             }
             finally
             {
@@ -200,7 +187,7 @@ public sealed class LockLease : IAsyncDisposable
                 {
                     await _remote[i].DisposeAsync().ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException)
+                catch (Exception ex) when (ex is IOException or Processes.ProcessNotStoppedException or InvalidOperationException)
                 {
                     // As above.
                 }

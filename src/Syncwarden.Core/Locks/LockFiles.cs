@@ -29,46 +29,18 @@ public static class LockFiles
     public static string GuardPath => Directory.Exists("/run/lock") ? "/run/lock/syncwarden.guard" : "/tmp/syncwarden.guard";
 
     /// <summary>Takes the guard. A blocking flock on a worker thread: holders keep it for milliseconds only.</summary>
-    public static async Task<IDisposable> TakeGuardAsync(CancellationToken cancellationToken = default)
-    {
-        var path = GuardPath;
-        var fd = LockNative.OpenFile(path, create: true);
-        try
-        {
-            if (!LockNative.TryFlock(fd, LockNative.LockEx | LockNative.LockNb, path))
-            {
-                await Task.Run(() => LockNative.TryFlock(fd, LockNative.LockEx, path), cancellationToken).ConfigureAwait(false);
-            }
-            return new FdCloser(fd);
-        }
-        catch
-        {
-            LockNative.Close(fd);
-            throw;
-        }
-    }
+    public static async Task<IDisposable> TakeGuardAsync(CancellationToken cancellationToken = default) =>
+        await FileLock.AcquireAsync(GuardPath, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Looks at one path without changing anything (a shared, non-blocking flock test).</summary>
     public static LockFileProbe Probe(string path)
     {
-        var fd = LockNative.OpenExisting(path);
-        if (fd < 0)
+        if (FileLock.Probe(path, 64 * 1024) is not { } found)
         {
             return new LockFileProbe(path, LockFileState.Free, "");
         }
-        try
-        {
-            var content = LockNative.ReadPrefix(fd, 64 * 1024);
-            if (!LockNative.TryFlock(fd, LockNative.LockSh | LockNative.LockNb, path))
-            {
-                return new LockFileProbe(path, LockFileState.Held, content);
-            }
-            return new LockFileProbe(path, LockHolder.IsFlockHolder(content) ? LockFileState.PresentNotHeld : LockFileState.Present, content);
-        }
-        finally
-        {
-            LockNative.Close(fd);
-        }
+        var state = found.Held ? LockFileState.Held : LockHolder.IsFlockHolder(found.Content) ? LockFileState.PresentNotHeld : LockFileState.Present;
+        return new LockFileProbe(path, state, found.Content);
     }
 
     /// <summary>Probes every existing file matched by a blocks-on path or pattern.</summary>
@@ -86,30 +58,28 @@ public static class LockFiles
             Directory.CreateDirectory(dir);
         }
         var existed = File.Exists(path);
-        var fd = LockNative.OpenFile(path, create: true);
+        if (FileLock.TryAcquire(path) is not { } taken)
+        {
+            return (null, new LockFileProbe(path, LockFileState.Held, FileLock.Probe(path, 4096)?.Content ?? ""));
+        }
         try
         {
-            var previous = LockNative.ReadPrefix(fd, 4096);
-            if (!LockNative.TryFlock(fd, LockNative.LockEx | LockNative.LockNb, path))
-            {
-                LockNative.Close(fd);
-                return (null, new LockFileProbe(path, LockFileState.Held, previous));
-            }
+            var previous = taken.ReadContent(4096);
             // An existing empty file is what a run killed between create and write leaves behind.
             var found = previous.Length == 0 ? new LockFileProbe(path, existed ? LockFileState.PresentNotHeld : LockFileState.Free, "")
                 : LockHolder.IsFlockHolder(previous) ? new LockFileProbe(path, LockFileState.PresentNotHeld, previous)
                 : new LockFileProbe(path, LockFileState.Present, previous);
             if (found.Blocks)
             {
-                LockNative.Close(fd);
+                taken.Dispose();
                 return (null, found);
             }
-            LockNative.Replace(fd, content, path);
-            return (new HeldLockFile(path, fd), found);
+            taken.WriteContent(content);
+            return (new HeldLockFile(taken), found);
         }
         catch
         {
-            LockNative.Close(fd);
+            taken.Dispose();
             throw;
         }
     }
@@ -127,39 +97,22 @@ public static class LockFiles
             LockNative.Close(fd);
         }
     }
-
-    private sealed class FdCloser(int fd) : IDisposable
-    {
-        private int _fd = fd;
-
-        public void Dispose()
-        {
-            var fd = Interlocked.Exchange(ref _fd, -1);
-            if (fd >= 0)
-            {
-                LockNative.Close(fd);
-            }
-        }
-    }
 }
 
 /// <summary>A lock file we hold with flock. <see cref="Release"/> removes the file, then drops the lock; call it under the guard.</summary>
 public sealed class HeldLockFile : IDisposable
 {
-    private int _fd;
+    private readonly FileLock _lock;
+    private int _released;
 
-    internal HeldLockFile(string path, int fd)
-    {
-        Path = path;
-        _fd = fd;
-    }
+    internal HeldLockFile(FileLock fileLock) => _lock = fileLock;
 
-    public string Path { get; }
+    public string Path => _lock.Path;
 
     /// <summary>Removes the file (a clean end is no lock file) and closes it, which releases the flock.</summary>
     public void Release()
     {
-        if (_fd < 0)
+        if (Interlocked.Exchange(ref _released, 1) == 1)
         {
             return;
         }
@@ -169,17 +122,14 @@ public sealed class HeldLockFile : IDisposable
         }
         finally
         {
-            Dispose();
+            _lock.Dispose();
         }
     }
 
     /// <summary>Drops the lock but leaves the file (an abnormal end).</summary>
     public void Dispose()
     {
-        var fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
-        {
-            LockNative.Close(fd);
-        }
+        Interlocked.Exchange(ref _released, 1);
+        _lock.Dispose();
     }
 }

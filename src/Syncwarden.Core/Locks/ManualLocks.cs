@@ -1,3 +1,5 @@
+using Syncwarden.Configuration;
+
 namespace Syncwarden.Locks;
 
 /// <summary>Outcome of one <see cref="ManualLocks.TryAcquireAsync"/> attempt: taken, or the runs it has to wait for.</summary>
@@ -9,6 +11,21 @@ public sealed record ManualAcquireAttempt(bool Taken, IReadOnlyList<string> Wait
 /// </summary>
 public static class ManualLocks
 {
+    /// <summary>
+    /// Waits while running jobs block on or hold <paramref name="path"/>, trying again every <paramref name="wait"/>.Poll
+    /// (<see cref="LockWait"/>), then creates it. <paramref name="waiting"/> is told who it waits for, once per change.
+    /// </summary>
+    /// <exception cref="LockWaitTimeoutException">Still in use when <paramref name="wait"/>.Timeout ran out; nothing was created.</exception>
+    public static Task AcquireAsync(string stateDir, string path, BlocksOnSettings wait, TimeProvider time, Action<string> waiting, CancellationToken cancellationToken = default) =>
+        LockWait.UntilTakenAsync<string, string>(
+            async ct => await TryAcquireAsync(stateDir, path, time, ct).ConfigureAwait(false) is { Taken: false } attempt
+                ? (null, string.Join(", ", attempt.WaitingFor))
+                : (path, null),
+            wait, time, waiting,
+            (who, waited) => new LockWaitTimeoutException($"gave up after {DurationParser.Format(waited)}: {path} is still in use by {who}; the lock file was not created"),
+            cancellationToken);
+
+    /// <summary>One attempt of <see cref="AcquireAsync"/>, under the guard: creates <paramref name="path"/>, or names the runs in the way.</summary>
     public static async Task<ManualAcquireAttempt> TryAcquireAsync(string stateDir, string path, TimeProvider time, CancellationToken cancellationToken = default)
     {
         using var guard = await LockFiles.TakeGuardAsync(cancellationToken).ConfigureAwait(false);

@@ -11,13 +11,14 @@ public sealed partial class ProcessRunner
     public async Task<ProcessSession> StartSessionAsync(ProcessSpec spec, Action<string>? onStdout = null, Action<string>? onStderr = null)
     {
         var process = await SpawnAsync(spec).ConfigureAwait(false);
-        return new ProcessSession(process, spec, PumpAsync(process.StandardOutput, onStdout), PumpAsync(process.StandardError, onStderr));
+        return new ProcessSession(this, process, spec, PumpAsync(process.StandardOutput, onStdout), PumpAsync(process.StandardError, onStderr));
     }
 }
 
 /// <summary>A running child with an open stdin. Disposing closes stdin, waits briefly, then stops it (SIGTERM, SIGKILL).</summary>
 public sealed class ProcessSession : IAsyncDisposable
 {
+    private readonly ProcessRunner _runner;
     private readonly Process _process;
     private readonly ProcessSpec _spec;
     private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
@@ -25,8 +26,9 @@ public sealed class ProcessSession : IAsyncDisposable
     private readonly Lock _inputLock = new();
     private bool _inputClosed;
 
-    internal ProcessSession(Process process, ProcessSpec spec, Task stdout, Task stderr)
+    internal ProcessSession(ProcessRunner runner, Process process, ProcessSpec spec, Task stdout, Task stderr)
     {
+        _runner = runner;
         _process = process;
         _spec = spec;
         ProcessId = process.Id;
@@ -81,6 +83,7 @@ public sealed class ProcessSession : IAsyncDisposable
     }
 
     /// <summary>Closes stdin and waits up to <paramref name="wait"/> for the child to exit by itself; then SIGTERM, then SIGKILL.</summary>
+    /// <exception cref="ProcessNotStoppedException">The child outlived SIGKILL by the runner's reap timeout.</exception>
     public async Task<ProcessResult> StopAsync(TimeSpan wait)
     {
         CloseInput();
@@ -92,7 +95,7 @@ public sealed class ProcessSession : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            killed = await ProcessRunner.StopProcessAsync(_process, _spec).ConfigureAwait(false);
+            killed = await _runner.StopAsync(_process, _spec).ConfigureAwait(false);
         }
         await Task.WhenAny(_pumps, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
         return new ProcessResult(_process.ExitCode, ProcessId, _stopwatch.Elapsed, false, killed);
@@ -100,10 +103,16 @@ public sealed class ProcessSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        try
         {
-            await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            if (!_process.HasExited)
+            {
+                await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
         }
-        _process.Dispose();
+        finally
+        {
+            _process.Dispose();
+        }
     }
 }

@@ -2,22 +2,47 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Syncwarden.Processes;
 
 /// <summary>
 /// The one way Syncwarden starts child processes. Reads stdout and stderr concurrently as raw
-/// text chunks, cancels with SIGTERM then SIGKILL of the whole tree after a bounded grace period.
+/// text chunks, cancels with SIGTERM then SIGKILL of the whole tree after a bounded grace period,
+/// and waits a bounded time for the killed child to be reaped.
 /// </summary>
 public sealed partial class ProcessRunner
 {
+    /// <summary>How long a SIGKILLed child may take to go before it is reported as <see cref="ProcessNotStoppedException"/>.</summary>
+    public static readonly TimeSpan DefaultReapTimeout = TimeSpan.FromSeconds(10);
+
     public static ProcessRunner Default { get; } = new();
+
+    private readonly ILogger _logger;
+    private readonly TimeSpan _reapTimeout;
+    private readonly Action<Process, ProcessSpec> _forceKill;
+
+    /// <param name="logger">Where a child that survives SIGKILL is reported, besides the exception.</param>
+    public ProcessRunner(ILogger? logger = null)
+        : this(logger, DefaultReapTimeout, ForceKill)
+    {
+    }
+
+    /// <summary>Test seam: a shorter reap timeout, and a SIGKILL that can be made to miss (as it does a child stuck in the kernel).</summary>
+    internal ProcessRunner(ILogger? logger, TimeSpan reapTimeout, Action<Process, ProcessSpec> forceKill)
+    {
+        _logger = logger ?? NullLogger.Instance;
+        _reapTimeout = reapTimeout;
+        _forceKill = forceKill;
+    }
 
     private const string SetprivPath = "/usr/bin/setpriv";
     private static readonly bool s_hasSetpriv = File.Exists(SetprivPath);
     private const string SetsidPath = "/usr/bin/setsid";
 
     /// <summary>Runs to completion, delivering output in chunks as it arrives (rsync progress uses \r).</summary>
+    /// <exception cref="ProcessNotStoppedException">Cancelled, and the child outlived SIGKILL by the reap timeout.</exception>
     public async Task<ProcessResult> RunAsync(
         ProcessSpec spec,
         Action<string>? onStdout = null,
@@ -58,13 +83,12 @@ public sealed partial class ProcessRunner
         return (result, stdout.ToString(), stderr.ToString());
     }
 
-    internal static Task<bool> StopProcessAsync(Process process, ProcessSpec spec) => StopAsync(process, spec);
-
     /// <summary>
     /// Sends SIGTERM (to the child's process group when it has its own), waits up to the grace period,
-    /// then SIGKILLs the whole tree. True when killed.
+    /// then SIGKILLs the whole tree and waits up to the reap timeout. True when killed.
     /// </summary>
-    private static async Task<bool> StopAsync(Process process, ProcessSpec spec)
+    /// <exception cref="ProcessNotStoppedException">The child was still there when the reap timeout ran out.</exception>
+    internal async Task<bool> StopAsync(Process process, ProcessSpec spec)
     {
         if (process.HasExited && !spec.OwnProcessGroup)
         {
@@ -86,20 +110,37 @@ public sealed partial class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            if (spec.OwnProcessGroup)
-            {
-                _ = Kill(target, SigKill);
-            }
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited between the check and the kill.
-            }
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            _forceKill(process, spec);
+        }
+        // A SIGKILLed process goes once it leaves the kernel; one in uninterruptible sleep (a hung NFS or
+        // USB disk) may never do so, and waiting for it would hang the run, the lock release and shutdown.
+        using var reapCts = new CancellationTokenSource(_reapTimeout);
+        try
+        {
+            await process.WaitForExitAsync(reapCts.Token).ConfigureAwait(false);
             return true;
+        }
+        catch (OperationCanceledException)
+        {
+            var stuck = new ProcessNotStoppedException(pid, spec.FileName, _reapTimeout);
+            _logger.LogError("{Message}", stuck.Message);
+            throw stuck;
+        }
+    }
+
+    private static void ForceKill(Process process, ProcessSpec spec)
+    {
+        if (spec.OwnProcessGroup)
+        {
+            _ = Kill(-process.Id, SigKill);
+        }
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
         }
     }
 

@@ -28,3 +28,14 @@ public sealed record ProcessResult(int ExitCode, int ProcessId, TimeSpan Duratio
 
 /// <summary>Thrown when a child cannot be started at all (binary missing, not executable).</summary>
 public sealed class ProcessStartException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// A cancelled child that was still there a bounded time after SIGKILL: stuck in the kernel (uninterruptible
+/// sleep, typically I/O on a hung mount). It was left behind; its pid is in the message.
+/// </summary>
+public sealed class ProcessNotStoppedException(int processId, string program, TimeSpan waited)
+    : Exception($"{program} (pid {processId}) did not exit within {Configuration.DurationParser.Format(waited)} of SIGKILL: it is stuck in the kernel "
+        + $"(uninterruptible sleep, e.g. I/O on a hung NFS or USB disk) and was left behind; see `ps -o pid,stat,wchan:32,cmd -p {processId}`")
+{
+    public int ProcessId { get; } = processId;
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Syncwarden.Locks;
 
 namespace Syncwarden.Runs;
 
@@ -8,81 +9,50 @@ public sealed class JobBusyException(string job, string holder)
 
 /// <summary>
 /// One run of a job at a time on this host, whoever starts it: an exclusive lock on
-/// STATE-DIR/jobs/JOB.lock for the run's lifetime (released by the kernel however the process ends).
+/// STATE-DIR/jobs/JOB.lock for the run's lifetime (released by the kernel however the process ends),
+/// with JOB.running beside it naming the holder.
 /// Without it a manual `run` during the daemon's run would send two rsyncs into one destination.
 /// </summary>
-internal sealed class JobRunLock : IDisposable
+public sealed class JobRunLock : IDisposable
 {
-    private readonly FileStream _stream;
-    private readonly string _infoPath;
+    private const string LockSuffix = ".lock";
+    private readonly FileLock _lock;
 
-    private JobRunLock(FileStream stream, string infoPath)
-    {
-        _stream = stream;
-        _infoPath = infoPath;
-    }
+    private JobRunLock(FileLock fileLock) => _lock = fileLock;
 
+    /// <exception cref="JobBusyException">Another process runs the job.</exception>
     public static JobRunLock Acquire(string stateDir, string job)
     {
-        var dir = Path.Combine(stateDir, "jobs");
-        Directory.CreateDirectory(dir);
-        var infoPath = Path.Combine(dir, job + ".running");
-        try
-        {
-            // On Linux, FileShare.None takes an exclusive flock on the file.
-            var stream = new FileStream(Path.Combine(dir, job + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            try
-            {
-                // .NET reads take a shared lock, so the holder is described in a separate file.
-                File.WriteAllText(infoPath, string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}, since {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}"));
-            }
-            catch
-            {
-                stream.Dispose();
-                throw new UnauthorizedAccessException($"cannot write {infoPath}: check the state directory's permissions and free space");
-            }
-            return new JobRunLock(stream, infoPath);
-        }
-        catch (IOException)
-        {
-            string holder;
-            try
-            {
-                holder = File.ReadAllText(infoPath).Trim();
-            }
-            catch (IOException)
-            {
-                holder = "holder unknown";
-            }
-            throw new JobBusyException(job, holder);
-        }
+        Directory.CreateDirectory(JobsDirectory(stateDir));
+        var holder = string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}, since {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss}");
+        var taken = FileLock.TryAcquire(LockPath(stateDir, job), Path.Combine(JobsDirectory(stateDir), job + ".running"), holder, out var heldBy);
+        return taken is not null ? new JobRunLock(taken) : throw new JobBusyException(job, heldBy ?? "holder unknown");
     }
 
-    /// <summary>Whether any job's run lock is held by some process now (a leftover .running file does not count).</summary>
-    public static bool AnyRunning(string stateDir)
+    /// <summary>
+    /// Whether some process (the daemon or a `syncwarden run`) runs <paramref name="job"/> right now. Asks the lock,
+    /// not the JOB.running file: a run killed with kill -9 leaves that file behind, but never the lock.
+    /// </summary>
+    public static bool IsRunning(string stateDir, string job) => FileLock.IsHeld(LockPath(stateDir, job));
+
+    /// <summary>The jobs that some process runs right now (see <see cref="IsRunning"/>), sorted.</summary>
+    public static IReadOnlyList<string> Running(string stateDir)
     {
-        var dir = Path.Combine(stateDir, "jobs");
+        var dir = JobsDirectory(stateDir);
         if (!Directory.Exists(dir))
         {
-            return false;
+            return [];
         }
-        foreach (var file in Directory.EnumerateFiles(dir, "*.lock"))
-        {
-            try
-            {
-                using var probe = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
-            {
-                return true;
-            }
-        }
-        return false;
+        return [.. Directory.EnumerateFiles(dir, "*" + LockSuffix).Where(FileLock.IsHeld)
+            .Select(path => Path.GetFileName(path)[..^LockSuffix.Length]).Order(StringComparer.Ordinal)];
     }
 
-    public void Dispose()
-    {
-        File.Delete(_infoPath);
-        _stream.Dispose();
-    }
+    /// <summary>Whether any job runs right now in any process on this state directory.</summary>
+    public static bool AnyRunning(string stateDir) => Running(stateDir).Count > 0;
+
+    public void Dispose() => _lock.Dispose();
+
+    private static string JobsDirectory(string stateDir) => Path.Combine(stateDir, "jobs");
+
+    private static string LockPath(string stateDir, string job) => Path.Combine(JobsDirectory(stateDir), job + LockSuffix);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Syncwarden.IntegrationTests.Infrastructure;
+using Syncwarden.Runs;
 
 namespace Syncwarden.IntegrationTests.Engine;
 
@@ -10,19 +11,8 @@ public sealed class JobBusyTests
     {
         // Arrange: a slow run of the job is in progress.
         using var dir = new TempDir("busy");
-        var source = dir.CreateSubdirectory("src");
-        new TreeBuilder(source).File("big.bin", 8 * 1024 * 1024);
-        var config = new TestConfig(dir).Job("slow", $$"""
-            direction: local
-            bandwidth: 1000
-            syncs: [ { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
-            """);
-        await using var first = await config.StartCliAsync("run", "slow", "--no-progress");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!File.Exists(Path.Combine(config.StateDir, "jobs", "slow.running")) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        var config = SlowJob(dir);
+        await using var first = await StartRunningAsync(config);
 
         // Act
         var second = await SyncwardenCli.RunAsync(["-c", config.ConfigPath, "run", "slow", "--no-progress"]);
@@ -35,5 +25,50 @@ public sealed class JobBusyTests
         var history = JsonDocument.Parse((await SyncwardenCli.RunAsync(["-c", config.ConfigPath, "history", "--json"])).StandardOutput).RootElement;
         history.GetArrayLength().Should().Be(1, "the refused run records nothing");
         File.Exists(Path.Combine(config.StateDir, "jobs", "slow.running")).Should().BeFalse("the lock is released when the run ends");
+        JobRunLock.IsRunning(config.StateDir, "slow").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_run_killed_with_kill_9_leaves_its_running_file_but_is_not_running()
+    {
+        // Arrange
+        using var dir = new TempDir("busy-killed");
+        var config = SlowJob(dir);
+        await using var run = await StartRunningAsync(config);
+        var runningBefore = JobRunLock.AnyRunning(config.StateDir);
+
+        // Act
+        (await run.KillAsync()).Should().BeTrue();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        runningBefore.Should().BeTrue();
+        File.Exists(Path.Combine(config.StateDir, "jobs", "slow.running")).Should().BeTrue("nothing removes it after kill -9");
+        JobRunLock.IsRunning(config.StateDir, "slow").Should().BeFalse("the kernel dropped the run lock, and rsync never inherited it");
+        JobRunLock.AnyRunning(config.StateDir).Should().BeFalse();
+    }
+
+    /// <summary>Job "slow": 8 MiB at 1000 KiB/s, long enough to be caught running.</summary>
+    private static TestConfig SlowJob(TempDir dir)
+    {
+        var source = dir.CreateSubdirectory("src");
+        new TreeBuilder(source).File("big.bin", 8 * 1024 * 1024);
+        return new TestConfig(dir).Job("slow", $$"""
+            direction: local
+            bandwidth: 1000
+            syncs: [ { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
+            """);
+    }
+
+    /// <summary>Starts <c>run slow</c> and returns once it holds the job's run lock.</summary>
+    private static async Task<RunningProcess> StartRunningAsync(TestConfig config)
+    {
+        var cli = await config.StartCliAsync("run", "slow", "--no-progress");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!JobRunLock.IsRunning(config.StateDir, "slow") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        return cli;
     }
 }

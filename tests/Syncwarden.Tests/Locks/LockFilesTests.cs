@@ -1,3 +1,4 @@
+using Syncwarden.Configuration;
 using Syncwarden.Locks;
 
 namespace Syncwarden.Tests.Locks;
@@ -68,5 +69,24 @@ public sealed class LockFilesTests : IDisposable
         held.Should().BeNull();
         found.Content.Should().Be("VeeamAgent job 42\n");
         File.ReadAllText(path).Should().Be("VeeamAgent job 42\n", "a foreign file is never overwritten");
+    }
+
+    [Fact]
+    public async Task Lock_acquire_gives_up_at_its_timeout_naming_the_holder_then_creates_the_file_once_it_is_free()
+    {
+        // Arrange: a running job holds the name with flock.
+        var path = Path.Combine(_dir, "veeam.lock");
+        var (held, _) = LockFiles.TryTake(path, "syncwarden-lock kind=flock host=h pid=1 job=nightly started=2025-01-01T00:00:00Z\n");
+        var noWait = new BlocksOnSettings { Timeout = TimeSpan.Zero, Poll = TimeSpan.FromSeconds(1) };
+
+        // Act
+        var whileHeld = () => ManualLocks.AcquireAsync(_dir, path, noWait, TimeProvider.System, _ => { });
+        var refusal = (await whileHeld.Should().ThrowAsync<LockWaitTimeoutException>()).Which;
+        held!.Release();
+        await ManualLocks.AcquireAsync(_dir, path, noWait, TimeProvider.System, _ => { });
+
+        // Assert
+        refusal.Message.Should().Match($"gave up after *: {path} is still in use by syncwarden-lock kind=flock host=h pid=1 job=nightly *; the lock file was not created");
+        LockFiles.Probe(path).Should().Match<LockFileProbe>(p => p.State == LockFileState.Present && p.Content.StartsWith("syncwarden-lock kind=file ", StringComparison.Ordinal));
     }
 }

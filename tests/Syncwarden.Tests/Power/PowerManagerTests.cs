@@ -129,9 +129,23 @@ public sealed class PowerManagerTests : IDisposable
     [Fact]
     public async Task Stay_awake_decision_does_not_run_rtcwake()
     {
-        var manager = new PowerManager(Settings with { RtcwakePath = "/nonexistent/rtcwake" }, new FakeSessions([]));
+        // Arrange: an "rtcwake" that leaves a mark each time it runs.
+        var rtcwake = Path.Combine(_dir, "rtcwake");
+        var ran = Path.Combine(_dir, "rtcwake.ran");
+        await File.WriteAllTextAsync(rtcwake, $"#!/bin/sh\necho \"$*\" >> '{ran}'\n");
+        File.SetUnixFileMode(rtcwake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var manager = new PowerManager(Settings with { RtcwakePath = rtcwake }, new FakeSessions([]));
+        var sleep = await manager.DecideAsync(s_now, s_now.AddHours(5), jobsRunning: false);
 
+        // Act
         await manager.SleepAsync(new StayAwake(StayAwakeReason.JobRunning, "a job is running"));
+        var ranWhenAwake = File.Exists(ran);
+        await manager.SleepAsync(sleep);
+
+        // Assert
+        ranWhenAwake.Should().BeFalse("a stay-awake decision starts no process");
+        File.ReadAllLines(ran).Should().ContainSingle("the same manager does run it for a sleep decision")
+            .Which.Should().StartWith("-m mem -t ");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Syncwarden.Processes;
 
 namespace Syncwarden.Tests.Processes;
@@ -56,6 +57,59 @@ public sealed class ProcessRunnerTests
         result.Cancelled.Should().BeTrue();
         result.Killed.Should().BeTrue();
         IsAlive(result.ProcessId).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_child_that_outlives_sigkill_is_reported_with_its_pid_after_the_bounded_wait()
+    {
+        // Arrange: a child that ignores SIGTERM, and a runner whose SIGKILL misses, as it does a process
+        // stuck in uninterruptible sleep (which a test cannot produce on demand).
+        var logger = new ListLogger();
+        var runner = new ProcessRunner(logger, TimeSpan.FromMilliseconds(300), forceKill: (_, _) => { });
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var spec = new ProcessSpec("/bin/sh", ["-c", "trap '' TERM; exec sleep 30"]) { GracePeriod = TimeSpan.FromMilliseconds(200) };
+        var clock = Stopwatch.StartNew();
+
+        // Act
+        var act = () => runner.RunAsync(spec, cancellationToken: cts.Token);
+
+        // Assert
+        var stuck = (await act.Should().ThrowAsync<ProcessNotStoppedException>()).Which;
+        try
+        {
+            clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "the wait after SIGKILL is bounded");
+            IsAlive(stuck.ProcessId).Should().BeTrue("the runner gave up on it rather than pretending it is gone");
+            stuck.Message.Should().Contain($"/bin/sh (pid {stuck.ProcessId}) did not exit within").And.Contain("SIGKILL");
+            logger.Errors.Should().ContainSingle().Which.Should().Be(stuck.Message);
+        }
+        finally
+        {
+            ProcessRunner.Signal(stuck.ProcessId, 9);
+        }
+    }
+
+    [Fact]
+    public async Task A_session_child_that_outlives_sigkill_is_reported_by_stop()
+    {
+        // Arrange
+        var runner = new ProcessRunner(null, TimeSpan.FromMilliseconds(200), forceKill: (_, _) => { });
+        var spec = new ProcessSpec("/bin/sh", ["-c", "trap '' TERM; exec sleep 30"]) { GracePeriod = TimeSpan.FromMilliseconds(100) };
+        var session = await runner.StartSessionAsync(spec);
+
+        // Act
+        var act = () => session.StopAsync(TimeSpan.FromMilliseconds(100));
+
+        // Assert
+        try
+        {
+            (await act.Should().ThrowAsync<ProcessNotStoppedException>()).Which.ProcessId.Should().Be(session.ProcessId);
+        }
+        finally
+        {
+            ProcessRunner.Signal(session.ProcessId, 9);
+            await session.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+            await session.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -127,6 +181,23 @@ public sealed class ProcessRunnerTests
 
         await WaitFor(() => !IsAlive(childPid));
         IsAlive(childPid).Should().BeFalse("the kernel sends SIGTERM to the child when its parent dies");
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<string> Errors { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Error)
+            {
+                Errors.Add(formatter(state, exception));
+            }
+        }
     }
 
     private static async Task WaitFor(Func<bool> condition)
