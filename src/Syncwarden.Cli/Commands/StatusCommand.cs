@@ -26,7 +26,7 @@ internal static class StatusCommand
                 var last = history.LastRun(job.Name);
                 var success = last?.Result is RunResult.Succeeded or RunResult.Warning ? last : history.LastSuccess(job.Name);
                 return new JobStatusJson(job.Name, job.Direction.ToString().ToLowerInvariant(), job.Host, job.Syncs.Count,
-                    last is null ? null : HistoryStore.ResultName(last.Result), last?.StartedAt, last?.Duration?.TotalSeconds,
+                    last?.Result, last?.StartedAt, last?.Duration?.TotalSeconds,
                     last?.BytesTransferred, success?.EndedAt, last?.Error,
                     job.Schedule?.Describe(), live is not null ? live.NextRun : job.Schedule?.NextAfter(now, zone),
                     live?.Running ?? last?.Result == RunResult.Running, live?.Missed ?? 0, Activity(live?.Progress));
@@ -40,14 +40,14 @@ internal static class StatusCommand
             var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "NEXT RUN");
             foreach (var r in rows)
             {
-                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" + (r.Activity is { } a ? ": " + a : "") : r.LastResult ?? "never run",
+                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" + (r.Activity is { } a ? ": " + a : "") : r.LastResult?.ToKebabCase() ?? "never run",
                     Format.Time(r.LastRunAt), Format.Duration(r.LastDurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null),
                     r.LastBytesTransferred is { } b ? Format.Bytes(b) : "-", Format.Time(r.LastSuccessAt),
                     r.Schedule is null ? "on demand" : Format.Time(r.NextRunAt) + (r.Missed > 0 ? $" ({r.Missed} missed)" : ""));
             }
             Console.WriteLine(table);
             Console.WriteLine(daemon is not null ? "daemon: running" : "daemon: not running (next runs are when it would run them)");
-            foreach (var r in rows.Where(r => r.LastError is not null && r.LastResult is "failed" or "warning" or "cancelled"))
+            foreach (var r in rows.Where(r => r.LastError is not null && r.LastResult is RunResult.Failed or RunResult.Warning or RunResult.Cancelled))
             {
                 Console.WriteLine($"{r.Job}: {r.LastError}");
             }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
+using Syncwarden.History;
 
 namespace Syncwarden.Daemon;
 
@@ -92,7 +93,7 @@ public sealed class ControlSocket(DaemonHost host, string stateDir, ILogger logg
                 {
                     return new ControlReply(false, $"no job named {string.Join(", ", unknown)}");
                 }
-                host.RunNow(jobs.Count == 0 ? null : jobs, "manual");
+                host.RunNow(jobs.Count == 0 ? null : jobs, RunTrigger.Manual);
                 return new ControlReply(true, "run requested");
             default:
                 return new ControlReply(false, $"unknown command '{command}' (reload, status, run [JOB...])");

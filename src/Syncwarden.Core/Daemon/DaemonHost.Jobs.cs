@@ -27,7 +27,7 @@ public sealed partial class DaemonHost
             if (last is null || schedule.NextAfter(last.StartedAt, _zone) is { } missed && missed <= now)
             {
                 logger.LogInformation("job {Job}: catching up ({Why})", job.Name, last is null ? "never run" : $"last run {last.StartedAt:u} missed a due time");
-                Enqueue(job.Name, "catch-up");
+                Enqueue(job.Name, RunTrigger.CatchUp);
             }
         }
     }
@@ -40,12 +40,12 @@ public sealed partial class DaemonHost
             {
                 continue;
             }
-            Enqueue(job.Name, "schedule", due);
+            Enqueue(job.Name, RunTrigger.Schedule, due);
             _next[job.Name] = schedule.NextAfter(now, _zone);
         }
     }
 
-    private void Enqueue(string job, string trigger, DateTimeOffset? due = null)
+    private void Enqueue(string job, RunTrigger trigger, DateTimeOffset? due = null)
     {
         if (_running.ContainsKey(job) || _queue.Any(q => q.Job == job))
         {
@@ -73,7 +73,7 @@ public sealed partial class DaemonHost
         }
     }
 
-    private async Task RunJobAsync(JobRunner runner, JobConfig job, string trigger)
+    private async Task RunJobAsync(JobRunner runner, JobConfig job, RunTrigger trigger)
     {
         try
         {
@@ -104,7 +104,7 @@ public sealed partial class DaemonHost
     }
 
     /// <summary>SIGHUP: one run of every job now (jobs already running are not started twice).</summary>
-    public void RunNow(IReadOnlyList<string>? jobs = null, string trigger = "signal")
+    public void RunNow(IReadOnlyList<string>? jobs = null, RunTrigger trigger = RunTrigger.Signal)
     {
         lock (_gate)
         {
@@ -113,7 +113,7 @@ public sealed partial class DaemonHost
                 Enqueue(job.Name, trigger);
             }
         }
-        logger.LogInformation("run now requested ({Trigger}) for {Jobs}", trigger, jobs is null ? "all jobs" : string.Join(", ", jobs));
+        logger.LogInformation("run now requested ({Trigger}) for {Jobs}", trigger.ToKebabCase(), jobs is null ? "all jobs" : string.Join(", ", jobs));
         Wake();
     }
 

@@ -29,7 +29,7 @@ public sealed partial class DaemonHost(
     private readonly Dictionary<string, DateTimeOffset?> _next = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _missed = new(StringComparer.Ordinal);
-    private readonly List<(string Job, string Trigger)> _queue = [];
+    private readonly List<(string Job, RunTrigger Trigger)> _queue = [];
     private SyncwardenConfig _config = config;
     private JobRunner _jobRunner = new(config, history, progress, logger, time, runner);
     private TimeZoneInfo _zone = config.Daemon.ResolveTimeZone();

@@ -61,9 +61,9 @@ public sealed class HistoryStore : IDisposable
                 """;
             cmd.Parameters.AddWithValue("$job", run.Job);
             cmd.Parameters.AddWithValue("$started", Format(run.StartedAt));
-            cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
+            cmd.Parameters.AddWithValue("$result", run.Result.ToKebabCase());
             cmd.Parameters.AddWithValue("$pid", (object?)run.ProcessId ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$trigger", run.Trigger);
+            cmd.Parameters.AddWithValue("$trigger", run.Trigger.ToKebabCase());
             cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
             return (long)cmd.ExecuteScalar()!;
         }
@@ -82,7 +82,7 @@ public sealed class HistoryStore : IDisposable
                 """;
             cmd.Parameters.AddWithValue("$id", run.Id);
             cmd.Parameters.AddWithValue("$ended", run.EndedAt is { } e ? Format(e) : DBNull.Value);
-            cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
+            cmd.Parameters.AddWithValue("$result", run.Result.ToKebabCase());
             cmd.Parameters.AddWithValue("$exit", (object?)run.ExitCode ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$files", run.FilesTransferred);
@@ -104,7 +104,7 @@ public sealed class HistoryStore : IDisposable
 
     public int CloseAbandonedRuns(Func<int, bool> isAlive, DateTimeOffset now)
     {
-        var abandoned = Query("WHERE result='running'", []).Where(r => r.ProcessId is not { } pid || !isAlive(pid)).ToList();
+        var abandoned = Query("WHERE result=$running", [("$running", RunResult.Running.ToKebabCase())]).Where(r => r.ProcessId is not { } pid || !isAlive(pid)).ToList();
         foreach (var run in abandoned)
         {
             Update(run with
@@ -134,7 +134,8 @@ public sealed class HistoryStore : IDisposable
     public RunRecord? LastRun(string job) => Query("WHERE job=$job ORDER BY id DESC LIMIT 1", [("$job", job)]).FirstOrDefault();
 
     public RunRecord? LastSuccess(string job) =>
-        Query("WHERE job=$job AND result IN ('succeeded','warning') ORDER BY id DESC LIMIT 1", [("$job", job)]).FirstOrDefault();
+        Query("WHERE job=$job AND result IN ($succeeded, $warning) ORDER BY id DESC LIMIT 1",
+            [("$job", job), ("$succeeded", RunResult.Succeeded.ToKebabCase()), ("$warning", RunResult.Warning.ToKebabCase())]).FirstOrDefault();
 
     /// <summary>Log files of runs beyond the newest <paramref name="keep"/>, for retention.</summary>
     public IReadOnlyList<(long Id, string LogFile)> LogFilesBeyond(int keep)
@@ -189,7 +190,7 @@ public sealed class HistoryStore : IDisposable
                     Job = reader.GetString(1),
                     StartedAt = Parse(reader.GetString(2)),
                     EndedAt = reader.IsDBNull(3) ? null : Parse(reader.GetString(3)),
-                    Result = ParseResult(reader.GetString(4)),
+                    Result = ReadName<RunResult>(reader, 4),
                     ExitCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
                     Error = reader.IsDBNull(6) ? null : reader.GetString(6),
                     FilesTransferred = reader.GetInt64(7),
@@ -199,7 +200,7 @@ public sealed class HistoryStore : IDisposable
                     FailedPaths = reader.IsDBNull(11) ? [] : JsonSerializer.Deserialize(reader.GetString(11), HistoryJson.Default.IReadOnlyListString) ?? [],
                     LogFile = reader.IsDBNull(12) ? null : reader.GetString(12),
                     ProcessId = reader.IsDBNull(13) ? null : reader.GetInt32(13),
-                    Trigger = reader.GetString(14),
+                    Trigger = ReadName<RunTrigger>(reader, 14),
                 });
             }
             return list;
@@ -213,9 +214,9 @@ public sealed class HistoryStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public static string ResultName(RunResult result) => result.ToString().ToLowerInvariant();
-
-    private static RunResult ParseResult(string text) => Enum.Parse<RunResult>(text, ignoreCase: true);
+    private static TEnum ReadName<TEnum>(SqliteDataReader reader, int column) where TEnum : struct, Enum =>
+        KebabCase.TryParse<TEnum>(reader.GetString(column), out var value) ? value
+            : throw new InvalidDataException($"history run {reader.GetInt64(0)}: unknown {reader.GetName(column)} '{reader.GetString(column)}' (written by a newer syncwarden?)");
 
     private static string Format(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

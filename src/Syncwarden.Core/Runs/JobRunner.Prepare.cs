@@ -13,11 +13,11 @@ public sealed partial class JobRunner
     private async Task<Prepared> PrepareAsync(JobConfig job, RunRecord record, RunLog log, CancellationToken cancellationToken, CancellationTokenSource timeout)
     {
         var hooks = new HookRunner(config, _runner, _time);
-        var environment = HookEnvironment.For(config, job, record.Id, "before");
+        var environment = HookEnvironment.For(config, job, record.Id, HookKind.Before);
         for (var i = 0; i < job.Hooks.Before.Count; i++)
         {
             var hook = job.Hooks.Before[i];
-            var label = HookLabel("before", i, job.Hooks.Before.Count, hook);
+            var label = HookLabel(HookKind.Before, i, job.Hooks.Before.Count, hook);
             ReportHook(job, record.Id, label);
             var outcome = await hooks.RunAsync(job, hook, label, environment, log, cancellationToken).ConfigureAwait(false);
             if (outcome.Succeeded)
@@ -77,7 +77,7 @@ public sealed partial class JobRunner
         await File.WriteAllTextAsync(include, "", cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(exclude, "", cancellationToken).ConfigureAwait(false);
 
-        var environment = HookEnvironment.WithPluginFiles(HookEnvironment.For(config, job, record.Id, HookEnvironment.Plugin), include, exclude);
+        var environment = HookEnvironment.WithPluginFiles(HookEnvironment.For(config, job, record.Id, HookKind.Plugin), include, exclude);
         foreach (var plugin in listing.Plugins)
         {
             var label = $"plugin {Path.GetFileName(plugin)}";
@@ -114,7 +114,7 @@ public sealed partial class JobRunner
         var hooks = new HookRunner(config, _runner, _time);
         if (result.Result is RunResult.Succeeded or RunResult.Warning)
         {
-            var problems = await RunFinishingHooksAsync(job, result, log, "after", job.Hooks.After, hooks, cancellationToken).ConfigureAwait(false);
+            var problems = await RunFinishingHooksAsync(job, result, log, HookKind.After, job.Hooks.After, hooks, cancellationToken).ConfigureAwait(false);
             if (problems.Count > 0)
             {
                 // The data arrived; a failed after hook (a snapshot, a notification) is worth a warning, not a failure.
@@ -125,14 +125,14 @@ public sealed partial class JobRunner
         // each is bounded by its own timeout rather than by the already cancelled run.
         if (result.Result is RunResult.Failed or RunResult.Cancelled)
         {
-            await RunFinishingHooksAsync(job, result, log, "on-error", job.Hooks.OnError, hooks, CancellationToken.None).ConfigureAwait(false);
+            await RunFinishingHooksAsync(job, result, log, HookKind.OnError, job.Hooks.OnError, hooks, CancellationToken.None).ConfigureAwait(false);
         }
-        await RunFinishingHooksAsync(job, result, log, "finally", job.Hooks.Finally, hooks, CancellationToken.None).ConfigureAwait(false);
+        await RunFinishingHooksAsync(job, result, log, HookKind.Finally, job.Hooks.Finally, hooks, CancellationToken.None).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>Runs every hook of one kind (a failure does not stop the others); returns what failed.</summary>
-    private async Task<List<string>> RunFinishingHooksAsync(JobConfig job, RunRecord result, RunLog log, string kind, IReadOnlyList<HookCommand> list, HookRunner hooks, CancellationToken cancellationToken)
+    private async Task<List<string>> RunFinishingHooksAsync(JobConfig job, RunRecord result, RunLog log, HookKind kind, IReadOnlyList<HookCommand> list, HookRunner hooks, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (list.Count == 0)
@@ -156,8 +156,8 @@ public sealed partial class JobRunner
         return problems;
     }
 
-    private static string HookLabel(string kind, int index, int count, HookCommand hook) =>
-        $"{kind} hook" + (count > 1 ? $" {(index + 1).ToString(CultureInfo.InvariantCulture)}" : "") + $" ({Path.GetFileName(hook.Command[0])})";
+    private static string HookLabel(HookKind kind, int index, int count, HookCommand hook) =>
+        $"{kind.ToKebabCase()} hook" + (count > 1 ? $" {(index + 1).ToString(CultureInfo.InvariantCulture)}" : "") + $" ({Path.GetFileName(hook.Command[0])})";
 
     private void ReportHook(JobConfig job, long runId, string label) =>
         progress.Report(new RunProgress(job.Name, runId, RunPhase.Hooks, 0, job.Syncs.Count, null, null, label));

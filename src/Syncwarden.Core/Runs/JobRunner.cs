@@ -20,7 +20,7 @@ public sealed partial class JobRunner(
     private readonly ProcessRunner _runner = runner ?? ProcessRunner.Default;
 
     /// <exception cref="JobBusyException">The job is already running in another process; nothing was recorded.</exception>
-    public async Task<RunRecord> RunAsync(JobConfig job, string trigger = "manual", CancellationToken cancellationToken = default)
+    public async Task<RunRecord> RunAsync(JobConfig job, RunTrigger trigger = RunTrigger.Manual, CancellationToken cancellationToken = default)
     {
         using var runLock = JobRunLock.Acquire(config.StateDir, job.Name);
         var started = _time.GetUtcNow();
@@ -33,12 +33,12 @@ public sealed partial class JobRunner(
         // One token per run: the caller's (SIGTERM, user cancel) and the job's own timeout.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
 
-        logger.LogInformation("job {Job}: run {RunId} started ({Trigger}), {Count} sync(s)", job.Name, id, trigger, job.Syncs.Count);
+        logger.LogInformation("job {Job}: run {RunId} started ({Trigger}), {Count} sync(s)", job.Name, id, trigger.ToKebabCase(), job.Syncs.Count);
         RunRecord final;
         using (var log = new RunLog(logPath, _time))
         {
             history.Update(record);
-            log.Note($"syncwarden run {id} of job '{job.Name}' ({job.Direction}{(job.Host is { } h ? " " + h : "")}), trigger {trigger}");
+            log.Note($"syncwarden run {id} of job '{job.Name}' ({job.Direction}{(job.Host is { } h ? " " + h : "")}), trigger {trigger.ToKebabCase()}");
             try
             {
                 final = await RunStagesAsync(job, record, log, linked.Token, timeout).ConfigureAwait(false);
@@ -56,7 +56,7 @@ public sealed partial class JobRunner(
                 };
                 logger.LogDebug(ex, "job {Job}: run {RunId} aborted", job.Name, id);
             }
-            log.Note($"result {HistoryStore.ResultName(final.Result)}" + (final.Error is { } err ? ": " + err : ""));
+            log.Note($"result {final.Result.ToKebabCase()}" + (final.Error is { } err ? ": " + err : ""));
         }
 
         history.Update(final);
@@ -143,7 +143,7 @@ public sealed partial class JobRunner(
     {
         var level = run.Result switch { RunResult.Failed => LogLevel.Error, RunResult.Warning or RunResult.Cancelled => LogLevel.Warning, _ => LogLevel.Information };
         logger.Log(level, "job {Job}: run {RunId} {Result} in {Duration:0.0}s: {Files} file(s), {Bytes} byte(s) transferred, {Deleted} deleted{Error}",
-            run.Job, run.Id, HistoryStore.ResultName(run.Result), run.Duration?.TotalSeconds ?? 0, run.FilesTransferred, run.BytesTransferred, run.FilesDeleted,
+            run.Job, run.Id, run.Result.ToKebabCase(), run.Duration?.TotalSeconds ?? 0, run.FilesTransferred, run.BytesTransferred, run.FilesDeleted,
             run.Error is { } e ? ": " + e : "");
     }
 

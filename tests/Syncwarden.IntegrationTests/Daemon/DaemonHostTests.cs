@@ -68,7 +68,7 @@ public sealed class DaemonHostTests
         await loop;
 
         ran.Should().BeTrue();
-        history.History("job1", 10).Should().OnlyContain(r => r.Trigger == "schedule" && r.Result == RunResult.Succeeded);
+        history.History("job1", 10).Should().OnlyContain(r => r.Trigger == RunTrigger.Schedule && r.Result == RunResult.Succeeded);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class DaemonHostTests
         await loop;
 
         ran.Should().BeTrue();
-        history.History("job1", 10).Should().ContainSingle().Which.Trigger.Should().Be("signal");
+        history.History("job1", 10).Should().ContainSingle().Which.Trigger.Should().Be(RunTrigger.Signal);
     }
 
     [Fact]
@@ -152,13 +152,13 @@ public sealed class DaemonHostTests
         using var stop = new CancellationTokenSource();
 
         var loop = host.RunAsync(stop.Token);
-        var caughtUp = await Eventually(() => history.History("job1", 10).Any(r => r.Trigger == "catch-up" && r.Result == RunResult.Succeeded), TimeSpan.FromSeconds(20));
+        var caughtUp = await Eventually(() => history.History("job1", 10).Any(r => r.Trigger == RunTrigger.CatchUp && r.Result == RunResult.Succeeded), TimeSpan.FromSeconds(20));
         await Task.Delay(1000);
         await stop.CancelAsync();
         await loop;
 
         caughtUp.Should().BeTrue();
-        history.History("job1", 10).Count(r => r.Trigger == "catch-up").Should().Be(1);
+        history.History("job1", 10).Count(r => r.Trigger == RunTrigger.CatchUp).Should().Be(1);
     }
 
     [Fact]
