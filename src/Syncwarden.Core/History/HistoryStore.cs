@@ -17,35 +17,31 @@ public sealed class HistoryStore : IDisposable
 
     public string DatabasePath { get; private init; } = "";
 
-    public static HistoryStore Open(string stateDir)
+    /// <summary>Opens (creating or upgrading) STATE-DIR/history.db.</summary>
+    /// <exception cref="HistoryVersionException">A newer syncwarden wrote the database; it is left unchanged.</exception>
+    public static HistoryStore Open(string stateDir) => Open(stateDir, HistoryMigrations.All);
+
+    internal static HistoryStore Open(string stateDir, IReadOnlyList<HistoryMigration> migrations)
     {
         Directory.CreateDirectory(stateDir);
         var path = Path.Combine(stateDir, "history.db");
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
-        connection.Open();
-        Execute(connection, """
-            PRAGMA journal_mode=WAL;
-            PRAGMA busy_timeout=30000;
-            PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS runs (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                job TEXT NOT NULL,
-                started_at TEXT NOT NULL,
-                ended_at TEXT,
-                result TEXT NOT NULL,
-                exit_code INTEGER,
-                error TEXT,
-                files_transferred INTEGER NOT NULL DEFAULT 0,
-                bytes_transferred INTEGER NOT NULL DEFAULT 0,
-                total_size INTEGER NOT NULL DEFAULT 0,
-                files_deleted INTEGER NOT NULL DEFAULT 0,
-                failed_paths TEXT,
-                log_file TEXT,
-                pid INTEGER,
-                trigger TEXT NOT NULL DEFAULT 'manual'
-            );
-            CREATE INDEX IF NOT EXISTS runs_job_started ON runs(job, started_at);
-            """);
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout=30000;");
+            // Before anything that writes (journal mode included): a newer database is refused untouched.
+            HistoryMigrations.Apply(connection, path, migrations);
+            Execute(connection, """
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous=NORMAL;
+                """);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
         return new HistoryStore(connection) { DatabasePath = path };
     }
 
