@@ -45,7 +45,7 @@ internal static class HistoryCommand
             foreach (var r in runs)
             {
                 table.Add(r.Id.ToString(CultureInfo.InvariantCulture), r.Job, Format.Time(r.StartedAt), Format.Duration(r.Duration),
-                    HistoryStore.ResultName(r.Result), r.FilesTransferred.ToString(CultureInfo.InvariantCulture), Format.Bytes(r.BytesTransferred),
+                    r.Result.ToKebabCase(), r.FilesTransferred.ToString(CultureInfo.InvariantCulture), Format.Bytes(r.BytesTransferred),
                     r.FilesDeleted.ToString(CultureInfo.InvariantCulture), r.Error ?? "");
             }
             Console.WriteLine(table);

@@ -86,7 +86,7 @@ internal static class LockCommand
         {
             var config = CliContext.LoadConfig(parse);
             var rows = await new LockInventory(config, ProcessRunner.Default, TimeProvider.System).ListAsync(cancellationToken).ConfigureAwait(false);
-            var json = rows.Select(r => new LockJson(r.Job, r.Kind, r.Ref.ToString(), r.Ref.Host, r.Path, LockInventory.StateName(r.State), r.Holder,
+            var json = rows.Select(r => new LockJson(r.Job, r.Kind, r.Ref.ToString(), r.Ref.Host, r.Path, r.State, r.Holder,
                 r.Age is { } a ? Math.Round(a.TotalSeconds, 1) : null, r.Error)).ToList();
             if (parse.GetValue(CliApp.JsonOption))
             {
@@ -97,7 +97,7 @@ internal static class LockCommand
             foreach (var r in json)
             {
                 var where = r.Host is { } h ? $"{h}:{r.Path}" : r.Path;
-                table.Add(r.Job, r.Kind, where, r.Error is null ? r.State : "unknown", Format.Duration(r.AgeSeconds is { } s ? TimeSpan.FromSeconds(s) : null), r.Error ?? r.Holder ?? "-");
+                table.Add(r.Job, r.Kind.ToKebabCase(), where, r.Error is null ? r.State.ToKebabCase() : "unknown", Format.Duration(r.AgeSeconds is { } s ? TimeSpan.FromSeconds(s) : null), r.Error ?? r.Holder ?? "-");
             }
             Console.WriteLine(table);
             return rows.Any(r => r.Error is not null) ? CliApp.Failed : CliApp.Ok;

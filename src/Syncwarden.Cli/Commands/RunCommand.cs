@@ -54,7 +54,7 @@ internal static class RunCommand
                 }
                 try
                 {
-                    records.Add(await runner.RunAsync(job, "manual", linked.Token).ConfigureAwait(false));
+                    records.Add(await runner.RunAsync(job, RunTrigger.Manual, linked.Token).ConfigureAwait(false));
                 }
                 catch (JobBusyException ex)
                 {
@@ -72,7 +72,7 @@ internal static class RunCommand
             {
                 foreach (var r in records)
                 {
-                    Console.WriteLine($"{r.Job}: {HistoryStore.ResultName(r.Result)} in {Format.Duration(r.Duration)}, {r.FilesTransferred} file(s) / {Format.Bytes(r.BytesTransferred)} transferred, {r.FilesDeleted} deleted (run {r.Id}, log {r.LogFile})");
+                    Console.WriteLine($"{r.Job}: {r.Result.ToKebabCase()} in {Format.Duration(r.Duration)}, {r.FilesTransferred} file(s) / {Format.Bytes(r.BytesTransferred)} transferred, {r.FilesDeleted} deleted (run {r.Id}, log {r.LogFile})");
                     if (r.Error is { } error)
                     {
                         Console.WriteLine($"  {r.Result switch { RunResult.Warning => "warning", RunResult.Skipped => "note", _ => "error" }}: {error}");

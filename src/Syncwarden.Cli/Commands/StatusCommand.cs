@@ -38,14 +38,14 @@ internal static class StatusCommand
             var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "NEXT RUN");
             foreach (var r in rows)
             {
-                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" + (r.Activity is { } a ? ": " + a : "") : r.LastResult ?? "never run",
+                table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" + (r.Activity is { } a ? ": " + a : "") : r.LastResult?.ToKebabCase() ?? "never run",
                     Format.Time(r.LastRunAt), Format.Duration(r.LastDurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null),
                     r.LastBytesTransferred is { } b ? Format.Bytes(b) : "-", Format.Time(r.LastSuccessAt),
                     r.Schedule is null ? "on demand" : Format.Time(r.NextRunAt) + (r.Missed > 0 ? $" ({r.Missed} missed)" : ""));
             }
             Console.WriteLine(table);
             Console.WriteLine(daemon is not null ? "daemon: running" : "daemon: not running (next runs are when it would run them)");
-            foreach (var r in rows.Where(r => r.LastError is not null && r.LastResult is "failed" or "warning" or "cancelled"))
+            foreach (var r in rows.Where(r => r.LastError is not null && r.LastResult is RunResult.Failed or RunResult.Warning or RunResult.Cancelled))
             {
                 Console.WriteLine($"{r.Job}: {r.LastError}");
             }

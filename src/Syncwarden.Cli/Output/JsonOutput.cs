@@ -1,16 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Syncwarden.History;
+using Syncwarden.Locks;
 
 namespace Syncwarden.Cli.Output;
 
-/// <summary>JSON shapes printed by --json. Field names are a contract: change them only with a snapshot update.</summary>
+/// <summary>
+/// JSON shapes printed by --json. Field names are a contract: change them only with a snapshot update.
+/// Enum fields are written by their type's KebabCaseEnumConverter ("catch-up"): the same text as logs and the history database.
+/// </summary>
 internal sealed record RunJson(
-    long Id, string Job, string Result, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds,
+    long Id, string Job, RunResult Result, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds,
     int? ExitCode, string? Error, long FilesTransferred, long BytesTransferred, long TotalSize, long FilesDeleted,
-    IReadOnlyList<string> FailedPaths, string? LogFile, string Trigger)
+    IReadOnlyList<string> FailedPaths, string? LogFile, RunTrigger Trigger)
 {
-    public static RunJson From(RunRecord r) => new(r.Id, r.Job, HistoryStore.ResultName(r.Result), r.StartedAt, r.EndedAt, r.Duration?.TotalSeconds,
+    public static RunJson From(RunRecord r) => new(r.Id, r.Job, r.Result, r.StartedAt, r.EndedAt, r.Duration?.TotalSeconds,
         r.ExitCode, r.Error, r.FilesTransferred, r.BytesTransferred, r.TotalSize, r.FilesDeleted, r.FailedPaths, r.LogFile, r.Trigger);
 }
 
@@ -28,7 +32,7 @@ internal sealed record PlanSyncJson(
 internal sealed record PlanJson(string Job, IReadOnlyList<PlanSyncJson> Syncs);
 
 internal sealed record LockJson(
-    string Job, string Kind, string Lock, string? Host, string Path, string State, string? Holder, double? AgeSeconds, string? Error);
+    string Job, LockKind Kind, string Lock, string? Host, string Path, LockFileState State, string? Holder, double? AgeSeconds, string? Error);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(IReadOnlyList<RunJson>))]

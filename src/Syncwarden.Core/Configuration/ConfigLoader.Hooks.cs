@@ -4,7 +4,7 @@ namespace Syncwarden.Configuration;
 
 public static partial class ConfigLoader
 {
-    private static readonly string[] HookKinds = ["before", "after", "on-error", "finally"];
+    private static readonly string[] HookKinds = [.. new[] { HookKind.Before, HookKind.After, HookKind.OnError, HookKind.Finally }.Select(k => k.ToKebabCase())];
     private static readonly string[] HookKeys = ["command", "on", "timeout"];
     private static readonly (string, bool)[] HookPlaces = [("local", false), ("remote", true)];
 
@@ -19,9 +19,9 @@ public static partial class ConfigLoader
         {
             return hooks;
         }
-        List<HookCommand> Kind(string key) =>
-            map.Get(key) is { } list ? BindHookList(list, map.PathOf(key), jobHasHost, reader) : [];
-        return new HooksConfig { Before = Kind("before"), After = Kind("after"), OnError = Kind("on-error"), Finally = Kind("finally") };
+        List<HookCommand> Kind(HookKind kind) =>
+            map.Get(kind.ToKebabCase()) is { } list ? BindHookList(list, map.PathOf(kind.ToKebabCase()), jobHasHost, reader) : [];
+        return new HooksConfig { Before = Kind(HookKind.Before), After = Kind(HookKind.After), OnError = Kind(HookKind.OnError), Finally = Kind(HookKind.Finally) };
     }
 
     private static List<HookCommand> BindHookList(YamlNode node, string path, bool jobHasHost, ConfigReader reader)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Syncwarden.Scheduling;
 
 namespace Syncwarden.Configuration;
@@ -15,7 +16,17 @@ public sealed record BlocksOnSettings
     public TimeSpan? Timeout { get; init; } = TimeSpan.FromHours(8);
 }
 
-public enum HookWhen { Before, After, OnError, Finally }
+/// <summary>When a hook runs; its kebab-case name is the key under <c>hooks:</c> and the value of SYNCWARDEN_HOOK.</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<HookKind>))]
+public enum HookKind
+{
+    Before,
+    After,
+    OnError,
+    Finally,
+    /// <summary>A program in the job's plugins-dir (not a key under <c>hooks:</c>).</summary>
+    Plugin,
+}
 
 /// <summary>One hook: an argv list run on this host or, with on: remote, on the job's host over ssh.</summary>
 public sealed record HookCommand

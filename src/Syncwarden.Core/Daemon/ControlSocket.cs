@@ -112,7 +112,7 @@ public sealed class ControlSocket(JobScheduler scheduler, JobStatusQuery status,
                 {
                     return new ControlReply(false, $"no job named {string.Join(", ", unknown)}");
                 }
-                scheduler.RunNow(jobs.Count == 0 ? null : jobs, "manual");
+                scheduler.RunNow(jobs.Count == 0 ? null : jobs, History.RunTrigger.Manual);
                 return new ControlReply(true, "run requested");
             default:
                 return new ControlReply(false, $"unknown command '{request.Command}' (status, reload, run)");

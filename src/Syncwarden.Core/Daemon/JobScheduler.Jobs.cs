@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Syncwarden.Configuration;
 using Syncwarden.Events;
+using Syncwarden.History;
 using Syncwarden.Runs;
 
 namespace Syncwarden.Daemon;
@@ -28,7 +29,7 @@ public sealed partial class JobScheduler
             if (last is null || schedule.NextAfter(last.StartedAt, _zone) is { } missed && missed <= now)
             {
                 logger.LogInformation("job {Job}: catching up ({Why})", job.Name, last is null ? "never run" : $"last run {last.StartedAt:u} missed a due time");
-                Enqueue(job.Name, "catch-up");
+                Enqueue(job.Name, RunTrigger.CatchUp);
             }
         }
     }
@@ -41,12 +42,12 @@ public sealed partial class JobScheduler
             {
                 continue;
             }
-            Enqueue(job.Name, "schedule", due);
+            Enqueue(job.Name, RunTrigger.Schedule, due);
             _next[job.Name] = schedule.NextAfter(now, _zone);
         }
     }
 
-    private void Enqueue(string job, string trigger, DateTimeOffset? due = null)
+    private void Enqueue(string job, RunTrigger trigger, DateTimeOffset? due = null)
     {
         if (_running.ContainsKey(job) || _queue.Any(q => q.Job == job))
         {
@@ -81,7 +82,7 @@ public sealed partial class JobScheduler
         }
     }
 
-    private async Task RunJobAsync(JobRunner runner, JobConfig job, string trigger)
+    private async Task RunJobAsync(JobRunner runner, JobConfig job, RunTrigger trigger)
     {
         try
         {
@@ -110,7 +111,7 @@ public sealed partial class JobScheduler
     }
 
     /// <summary>SIGHUP or `syncwarden run` through the daemon: one run of the given jobs (all when null) now.</summary>
-    public void RunNow(IReadOnlyList<string>? jobs = null, string trigger = "signal")
+    public void RunNow(IReadOnlyList<string>? jobs = null, RunTrigger trigger = RunTrigger.Signal)
     {
         lock (_gate)
         {
@@ -119,7 +120,7 @@ public sealed partial class JobScheduler
                 Enqueue(job.Name, trigger);
             }
         }
-        logger.LogInformation("run now requested ({Trigger}) for {Jobs}", trigger, jobs is null ? "all jobs" : string.Join(", ", jobs));
+        logger.LogInformation("run now requested ({Trigger}) for {Jobs}", trigger.ToKebabCase(), jobs is null ? "all jobs" : string.Join(", ", jobs));
         Wake();
     }
 

@@ -30,7 +30,7 @@ public sealed partial class JobScheduler(
     private readonly Dictionary<string, DateTimeOffset?> _next = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _missed = new(StringComparer.Ordinal);
-    private readonly List<(string Job, string Trigger)> _queue = [];
+    private readonly List<(string Job, RunTrigger Trigger)> _queue = [];
     private SyncwardenConfig _config = configuration.Current;
     private JobRunner _jobRunner = runners.Create(configuration.Current);
     private TimeZoneInfo _zone = configuration.Current.Daemon.ResolveTimeZone();

@@ -17,35 +17,31 @@ public sealed class HistoryStore : IDisposable
 
     public string DatabasePath { get; private init; } = "";
 
-    public static HistoryStore Open(string stateDir)
+    /// <summary>Opens (creating or upgrading) STATE-DIR/history.db.</summary>
+    /// <exception cref="HistoryVersionException">A newer syncwarden wrote the database; it is left unchanged.</exception>
+    public static HistoryStore Open(string stateDir) => Open(stateDir, HistoryMigrations.All);
+
+    internal static HistoryStore Open(string stateDir, IReadOnlyList<HistoryMigration> migrations)
     {
         Directory.CreateDirectory(stateDir);
         var path = Path.Combine(stateDir, "history.db");
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
-        connection.Open();
-        Execute(connection, """
-            PRAGMA journal_mode=WAL;
-            PRAGMA busy_timeout=30000;
-            PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS runs (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                job TEXT NOT NULL,
-                started_at TEXT NOT NULL,
-                ended_at TEXT,
-                result TEXT NOT NULL,
-                exit_code INTEGER,
-                error TEXT,
-                files_transferred INTEGER NOT NULL DEFAULT 0,
-                bytes_transferred INTEGER NOT NULL DEFAULT 0,
-                total_size INTEGER NOT NULL DEFAULT 0,
-                files_deleted INTEGER NOT NULL DEFAULT 0,
-                failed_paths TEXT,
-                log_file TEXT,
-                pid INTEGER,
-                trigger TEXT NOT NULL DEFAULT 'manual'
-            );
-            CREATE INDEX IF NOT EXISTS runs_job_started ON runs(job, started_at);
-            """);
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout=30000;");
+            // Before anything that writes (journal mode included): a newer database is refused untouched.
+            HistoryMigrations.Apply(connection, path, migrations);
+            Execute(connection, """
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous=NORMAL;
+                """);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
         return new HistoryStore(connection) { DatabasePath = path };
     }
 
@@ -61,9 +57,9 @@ public sealed class HistoryStore : IDisposable
                 """;
             cmd.Parameters.AddWithValue("$job", run.Job);
             cmd.Parameters.AddWithValue("$started", Format(run.StartedAt));
-            cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
+            cmd.Parameters.AddWithValue("$result", run.Result.ToKebabCase());
             cmd.Parameters.AddWithValue("$pid", (object?)run.ProcessId ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$trigger", run.Trigger);
+            cmd.Parameters.AddWithValue("$trigger", run.Trigger.ToKebabCase());
             cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
             return (long)cmd.ExecuteScalar()!;
         }
@@ -82,7 +78,7 @@ public sealed class HistoryStore : IDisposable
                 """;
             cmd.Parameters.AddWithValue("$id", run.Id);
             cmd.Parameters.AddWithValue("$ended", run.EndedAt is { } e ? Format(e) : DBNull.Value);
-            cmd.Parameters.AddWithValue("$result", ResultName(run.Result));
+            cmd.Parameters.AddWithValue("$result", run.Result.ToKebabCase());
             cmd.Parameters.AddWithValue("$exit", (object?)run.ExitCode ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$files", run.FilesTransferred);
@@ -104,7 +100,7 @@ public sealed class HistoryStore : IDisposable
 
     public int CloseAbandonedRuns(Func<int, bool> isAlive, DateTimeOffset now)
     {
-        var abandoned = Query("WHERE result='running'", []).Where(r => r.ProcessId is not { } pid || !isAlive(pid)).ToList();
+        var abandoned = Query("WHERE result=$running", [("$running", RunResult.Running.ToKebabCase())]).Where(r => r.ProcessId is not { } pid || !isAlive(pid)).ToList();
         foreach (var run in abandoned)
         {
             Update(run with
@@ -134,7 +130,8 @@ public sealed class HistoryStore : IDisposable
     public RunRecord? LastRun(string job) => Query("WHERE job=$job ORDER BY id DESC LIMIT 1", [("$job", job)]).FirstOrDefault();
 
     public RunRecord? LastSuccess(string job) =>
-        Query("WHERE job=$job AND result IN ('succeeded','warning') ORDER BY id DESC LIMIT 1", [("$job", job)]).FirstOrDefault();
+        Query("WHERE job=$job AND result IN ($succeeded, $warning) ORDER BY id DESC LIMIT 1",
+            [("$job", job), ("$succeeded", RunResult.Succeeded.ToKebabCase()), ("$warning", RunResult.Warning.ToKebabCase())]).FirstOrDefault();
 
     /// <summary>Log files of runs beyond the newest <paramref name="keep"/>, for retention.</summary>
     public IReadOnlyList<(long Id, string LogFile)> LogFilesBeyond(int keep)
@@ -189,7 +186,7 @@ public sealed class HistoryStore : IDisposable
                     Job = reader.GetString(1),
                     StartedAt = Parse(reader.GetString(2)),
                     EndedAt = reader.IsDBNull(3) ? null : Parse(reader.GetString(3)),
-                    Result = ParseResult(reader.GetString(4)),
+                    Result = ReadName<RunResult>(reader, 4),
                     ExitCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
                     Error = reader.IsDBNull(6) ? null : reader.GetString(6),
                     FilesTransferred = reader.GetInt64(7),
@@ -199,7 +196,7 @@ public sealed class HistoryStore : IDisposable
                     FailedPaths = reader.IsDBNull(11) ? [] : JsonSerializer.Deserialize(reader.GetString(11), HistoryJson.Default.IReadOnlyListString) ?? [],
                     LogFile = reader.IsDBNull(12) ? null : reader.GetString(12),
                     ProcessId = reader.IsDBNull(13) ? null : reader.GetInt32(13),
-                    Trigger = reader.GetString(14),
+                    Trigger = ReadName<RunTrigger>(reader, 14),
                 });
             }
             return list;
@@ -213,9 +210,9 @@ public sealed class HistoryStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public static string ResultName(RunResult result) => result.ToString().ToLowerInvariant();
-
-    private static RunResult ParseResult(string text) => Enum.Parse<RunResult>(text, ignoreCase: true);
+    private static TEnum ReadName<TEnum>(SqliteDataReader reader, int column) where TEnum : struct, Enum =>
+        KebabCase.TryParse<TEnum>(reader.GetString(column), out var value) ? value
+            : throw new InvalidDataException($"history run {reader.GetInt64(0)}: unknown {reader.GetName(column)} '{reader.GetString(column)}' (written by a newer syncwarden?)");
 
     private static string Format(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

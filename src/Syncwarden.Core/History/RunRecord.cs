@@ -1,6 +1,24 @@
+using System.Text.Json.Serialization;
+
 namespace Syncwarden.History;
 
+/// <summary>How a run ended; its kebab-case name is stored in the history database and printed in JSON.</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<RunResult>))]
 public enum RunResult { Running, Succeeded, Warning, Failed, Cancelled, Skipped }
+
+/// <summary>What started a run; its kebab-case name (<c>catch-up</c>) is stored in the history database and printed in JSON.</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<RunTrigger>))]
+public enum RunTrigger
+{
+    /// <summary><c>syncwarden run</c>, or <c>run</c> on the daemon's control socket.</summary>
+    Manual,
+    /// <summary>The daemon, at a due time.</summary>
+    Schedule,
+    /// <summary>The daemon at start, for a due time missed while it was down.</summary>
+    CatchUp,
+    /// <summary>SIGHUP to the daemon.</summary>
+    Signal,
+}
 
 /// <summary>One run of one job, as stored in the history database.</summary>
 public sealed record RunRecord
@@ -24,5 +42,5 @@ public sealed record RunRecord
     public IReadOnlyList<string> FailedPaths { get; init; } = [];
     public string? LogFile { get; init; }
     public int? ProcessId { get; init; }
-    public string Trigger { get; init; } = "manual";
+    public RunTrigger Trigger { get; init; } = RunTrigger.Manual;
 }

@@ -8,17 +8,15 @@ namespace Syncwarden.Hooks;
 /// <summary>The SYNCWARDEN_* variables every hook and plugin gets (locally in its environment, remotely through env).</summary>
 internal static class HookEnvironment
 {
-    public const string Plugin = "plugin";
-
     /// <summary>Variables in a fixed order (the remote command line is built from them).</summary>
-    public static IReadOnlyDictionary<string, string> For(SyncwardenConfig config, JobConfig job, long runId, string hook, RunRecord? result = null)
+    public static IReadOnlyDictionary<string, string> For(SyncwardenConfig config, JobConfig job, long runId, HookKind hook, RunRecord? result = null)
     {
         var builder = new RsyncCommandBuilder(config, job);
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["SYNCWARDEN_JOB"] = job.Name,
             ["SYNCWARDEN_RUN_ID"] = runId.ToString(CultureInfo.InvariantCulture),
-            ["SYNCWARDEN_HOOK"] = hook,
+            ["SYNCWARDEN_HOOK"] = hook.ToKebabCase(),
             ["SYNCWARDEN_DIRECTION"] = job.Direction.ToString().ToLowerInvariant(),
             ["SYNCWARDEN_HOST"] = job.Host ?? "",
             ["SYNCWARDEN_SYNC_COUNT"] = job.Syncs.Count.ToString(CultureInfo.InvariantCulture),
@@ -32,7 +30,7 @@ internal static class HookEnvironment
         }
         if (result is not null)
         {
-            env["SYNCWARDEN_RESULT"] = HistoryStore.ResultName(result.Result);
+            env["SYNCWARDEN_RESULT"] = result.Result.ToKebabCase();
             if (result.Error is { } error)
             {
                 env["SYNCWARDEN_ERROR"] = error;

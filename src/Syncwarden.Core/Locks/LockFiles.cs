@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Syncwarden.Locks;
 
-/// <summary>What is found at a lock path.</summary>
+/// <summary>What is found at a lock path; <c>lock list</c> shows it by its kebab-case name (<c>present-not-held</c>).</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<LockFileState>))]
 public enum LockFileState
 {
     /// <summary>No file.</summary>

@@ -1,18 +1,29 @@
+using System.Text.Json.Serialization;
 using Syncwarden.Configuration;
 using Syncwarden.Processes;
 
 namespace Syncwarden.Locks;
 
+/// <summary>How a job uses a lock: the key it is configured under (<c>locks:</c>, <c>blocks-on:</c>).</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<LockKind>))]
+public enum LockKind
+{
+    /// <summary>Taken by the job's runs.</summary>
+    Lock,
+    /// <summary>Waited for: the job does not start while it is present.</summary>
+    BlocksOn,
+}
+
 /// <summary>One row of <c>syncwarden lock list</c>: a configured lock (or a file it matches) and its state.</summary>
-public sealed record LockStatus(string Job, string Kind, LockRef Ref, string Path, LockFileState State, string? Holder, TimeSpan? Age, string? Error = null);
+public sealed record LockStatus(string Job, LockKind Kind, LockRef Ref, string Path, LockFileState State, string? Holder, TimeSpan? Age, string? Error = null);
 
 /// <summary>Looks at every lock of the configured jobs, local and remote (one ssh session per host), without changing any.</summary>
 public sealed class LockInventory(SyncwardenConfig config, ProcessRunner runner, TimeProvider time)
 {
     public async Task<IReadOnlyList<LockStatus>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var entries = config.Jobs.SelectMany(j => j.Locks.Select(r => (Job: j.Name, Kind: "lock", Ref: r))
-            .Concat(j.BlocksOn.Select(r => (Job: j.Name, Kind: "blocks-on", Ref: r)))).ToList();
+        var entries = config.Jobs.SelectMany(j => j.Locks.Select(r => (Job: j.Name, Kind: LockKind.Lock, Ref: r))
+            .Concat(j.BlocksOn.Select(r => (Job: j.Name, Kind: LockKind.BlocksOn, Ref: r)))).ToList();
 
         var remote = new Dictionary<string, IReadOnlyList<(LockFileProbe Probe, TimeSpan? Age)>>(StringComparer.Ordinal);
         var failures = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -53,14 +64,6 @@ public sealed class LockInventory(SyncwardenConfig config, ProcessRunner runner,
         }
         return rows;
     }
-
-    public static string StateName(LockFileState state) => state switch
-    {
-        LockFileState.Held => "held",
-        LockFileState.Present => "present",
-        LockFileState.PresentNotHeld => "present-not-held",
-        _ => "free",
-    };
 
     private static string? Holder(LockFileProbe probe) => probe.State == LockFileState.Free ? null : LockHolder.Describe(probe.Content);
 

@@ -24,7 +24,7 @@ public sealed partial class JobRunner(
     private readonly RunPipeline _pipeline = new(config, history, runner, time, logger);
 
     /// <exception cref="JobBusyException">The job is already running in another process; nothing was recorded.</exception>
-    public async Task<RunRecord> RunAsync(JobConfig job, string trigger = "manual", CancellationToken cancellationToken = default)
+    public async Task<RunRecord> RunAsync(JobConfig job, RunTrigger trigger = RunTrigger.Manual, CancellationToken cancellationToken = default)
     {
         using var timeout = job.Timeout is { } t ? new CancellationTokenSource(t, _time) : new CancellationTokenSource();
         // One token per run: the caller's (daemon shutdown, SIGTERM, user cancel) and the job's own timeout.

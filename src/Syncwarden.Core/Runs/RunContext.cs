@@ -13,7 +13,7 @@ namespace Syncwarden.Runs;
 internal sealed class RunContext(
     SyncwardenConfig config,
     JobConfig job,
-    string trigger,
+    RunTrigger trigger,
     RunReporter report,
     TimeProvider time,
     CancellationToken cancellationToken,
@@ -21,7 +21,7 @@ internal sealed class RunContext(
 {
     public SyncwardenConfig Config { get; } = config;
     public JobConfig Job { get; } = job;
-    public string Trigger { get; } = trigger;
+    public RunTrigger Trigger { get; } = trigger;
     public RunReporter Report { get; } = report;
     public TimeProvider Time { get; } = time;
 

@@ -12,7 +12,7 @@ namespace Syncwarden.Status;
 /// contract (snapshot-tested): add fields, never rename them.
 /// </summary>
 public sealed record JobStatus(
-    string Job, string Direction, string? Host, int Syncs, string? LastResult, DateTimeOffset? LastRunAt, double? LastDurationSeconds,
+    string Job, string Direction, string? Host, int Syncs, RunResult? LastResult, DateTimeOffset? LastRunAt, double? LastDurationSeconds,
     long? LastBytesTransferred, DateTimeOffset? LastSuccessAt, string? LastError,
     string? Schedule, DateTimeOffset? NextRunAt, bool Running, int Missed, string? Activity);
 
@@ -32,7 +32,7 @@ public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobS
         var success = last?.Result is RunResult.Succeeded or RunResult.Warning ? last : history.LastSuccess(job.Name);
         var next = daemon is not null ? daemon.NextRun : job.Schedule?.NextAfter(time.GetUtcNow(), config.Daemon.ResolveTimeZone());
         return new JobStatus(job.Name, job.Direction.ToString().ToLowerInvariant(), job.Host, job.Syncs.Count,
-            last is null ? null : HistoryStore.ResultName(last.Result), last?.StartedAt, last?.Duration?.TotalSeconds,
+            last?.Result, last?.StartedAt, last?.Duration?.TotalSeconds,
             last?.BytesTransferred, success?.EndedAt, last?.Error,
             job.Schedule?.Describe(), next,
             daemon?.Running ?? last?.Result == RunResult.Running, daemon?.Missed ?? 0, live?.Get(job.Name)?.Activity);

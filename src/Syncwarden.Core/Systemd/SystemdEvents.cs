@@ -25,7 +25,7 @@ public sealed class SystemdEvents(ISystemdNotifier notifier, ILogger<SystemdEven
             DaemonReady r => SystemdMessages.Ready($"{r.Jobs} job(s), {r.Scheduled} scheduled"),
             ConfigurationReloaded => SystemdMessages.Reloading(),
             RunStarted s => SystemdMessages.Status($"running {s.Job} (run {s.Run.Id})"),
-            RunFinished f => SystemdMessages.Status($"{f.Job}: last run {History.HistoryStore.ResultName(f.Run.Result)}"),
+            RunFinished f => SystemdMessages.Status($"{f.Job}: last run {f.Run.Result.ToKebabCase()}"),
             _ => null,
         };
         if (state is null)

@@ -1,10 +1,13 @@
 using System.Text.Json;
+using Syncwarden.Configuration;
+using Syncwarden.History;
 using Syncwarden.IntegrationTests.Infrastructure;
+using Syncwarden.Locks;
 
 namespace Syncwarden.IntegrationTests.Cli;
 
 /// <summary>
-/// CLI help and JSON field names are contracts for admins' scripts. A change must be deliberate:
+/// CLI help, JSON field names and the names of results, triggers, hook kinds and lock states are contracts for admins' scripts. A change must be deliberate:
 /// rerun with UPDATE_SNAPSHOTS=1 and commit the new files under tests/.../Snapshots.
 /// </summary>
 public sealed class ContractSnapshotTests
@@ -48,7 +51,7 @@ public sealed class ContractSnapshotTests
     }
 
     [Fact]
-    public async Task Json_field_names_match_the_snapshot()
+    public async Task Json_field_names_and_enum_values_match_the_snapshots()
     {
         using var dir = new TempDir("contract");
         var source = dir.CreateSubdirectory("src");
@@ -71,7 +74,29 @@ public sealed class ContractSnapshotTests
 
         var shapes = string.Join('\n', outputs.Select(o => $"{o.Key}: {string.Join(", ", FieldPaths(JsonDocument.Parse(o.Value).RootElement, ""))}")) + "\n";
         Verify("json-fields.txt", shapes);
+
+        // The enum fields as the CLI prints them (written by KebabCaseEnumConverter).
+        var values = string.Join('\n', outputs.Where(o => o.Key != "plan" && o.Key != "check").Select(o =>
+            $"{o.Key}: {string.Join(", ", EnumFieldValues(JsonDocument.Parse(o.Value).RootElement))}")) + "\n";
+        Verify("json-enum-values.txt", values);
     }
+
+    /// <summary>Every name of every contract enum: JSON, logs, hook variables and the history database use these.</summary>
+    [Fact]
+    public void Enum_names_match_the_snapshot()
+    {
+        var names = string.Join('\n', Names<RunResult>(), Names<RunTrigger>(), Names<HookKind>(), Names<LockFileState>(), Names<LockKind>()) + "\n";
+
+        Verify("enum-names.txt", names);
+    }
+
+    private static string Names<TEnum>() where TEnum : struct, Enum =>
+        $"{typeof(TEnum).Name}: {string.Join(", ", Enum.GetValues<TEnum>().Select(v => v.ToKebabCase()))}";
+
+    private static readonly string[] s_enumFields = ["result", "trigger", "lastResult", "kind", "state"];
+
+    private static IEnumerable<string> EnumFieldValues(JsonElement array) =>
+        array.EnumerateArray().SelectMany(item => item.EnumerateObject()).Where(p => s_enumFields.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}");
 
     private static IEnumerable<string> FieldPaths(JsonElement element, string prefix) => element.ValueKind switch
     {

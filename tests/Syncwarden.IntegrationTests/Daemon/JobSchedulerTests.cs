@@ -124,7 +124,7 @@ public sealed class JobSchedulerTests
         // Assert
         startedBefore.Should().Be(0, "nothing is due before the clock reaches the first due time");
         first.Run.Result.Should().Be(RunResult.Succeeded);
-        first.Run.Trigger.Should().Be("schedule");
+        first.Run.Trigger.Should().Be(RunTrigger.Schedule);
         first.Run.StartedAt.Should().Be(s_start.AddSeconds(60));
         second.Run.StartedAt.Should().Be(s_start.AddSeconds(120));
     }
@@ -169,7 +169,7 @@ public sealed class JobSchedulerTests
         await bed.Events.WaitForAsync<DaemonWaiting>(w => w.Idle, after: finished);
 
         finished.Run.Result.Should().Be(RunResult.Succeeded);
-        finished.Run.Trigger.Should().Be("signal");
+        finished.Run.Trigger.Should().Be(RunTrigger.Signal);
         bed.Events.Events.OfType<RunStarted>().Should().ContainSingle();
     }
 
@@ -208,7 +208,7 @@ public sealed class JobSchedulerTests
         var finished = await bed.Events.WaitForAsync<RunFinished>();
         await bed.Events.WaitForAsync<DaemonWaiting>(w => w.Idle, after: finished);
 
-        finished.Run.Trigger.Should().Be("catch-up");
+        finished.Run.Trigger.Should().Be(RunTrigger.CatchUp);
         finished.Run.Result.Should().Be(RunResult.Succeeded);
         bed.Events.Events.OfType<RunStarted>().Should().ContainSingle();
     }

@@ -7,6 +7,7 @@ using Syncwarden.History;
 using Syncwarden.IntegrationTests.Infrastructure;
 using Syncwarden.Power;
 using Syncwarden.Processes;
+using Syncwarden.Runs;
 
 namespace Syncwarden.IntegrationTests.Power;
 

@@ -33,15 +33,15 @@ internal sealed class HistoryStep(HistoryStore history, ILogger logger) : IRunSt
             context.Log = RunLog.Null;
             throw;
         }
-        context.Log.Note($"syncwarden run {id} of job '{job.Name}' ({job.Direction}{(job.Host is { } h ? " " + h : "")}), trigger {context.Trigger}");
-        logger.LogInformation("job {Job}: run {RunId} started ({Trigger}), {Count} sync(s)", job.Name, id, context.Trigger, job.Syncs.Count);
+        context.Log.Note($"syncwarden run {id} of job '{job.Name}' ({job.Direction}{(job.Host is { } h ? " " + h : "")}), trigger {context.Trigger.ToKebabCase()}");
+        logger.LogInformation("job {Job}: run {RunId} started ({Trigger}), {Count} sync(s)", job.Name, id, context.Trigger.ToKebabCase(), job.Syncs.Count);
         context.Report.Started(context.Record);
         return Task.FromResult<RunRecord?>(null);
     }
 
     public Task<RunRecord> AfterAsync(RunContext context, RunRecord result)
     {
-        context.Log.Note($"result {HistoryStore.ResultName(result.Result)}" + (result.Error is { } err ? ": " + err : ""));
+        context.Log.Note($"result {result.Result.ToKebabCase()}" + (result.Error is { } err ? ": " + err : ""));
         context.Log.Dispose();
         history.Update(result);
         context.Report.Finished(result);
@@ -54,7 +54,7 @@ internal sealed class HistoryStep(HistoryStore history, ILogger logger) : IRunSt
     {
         var level = run.Result switch { RunResult.Failed => LogLevel.Error, RunResult.Warning or RunResult.Cancelled => LogLevel.Warning, _ => LogLevel.Information };
         logger.Log(level, "job {Job}: run {RunId} {Result} in {Duration:0.0}s: {Files} file(s), {Bytes} byte(s) transferred, {Deleted} deleted{Error}",
-            run.Job, run.Id, HistoryStore.ResultName(run.Result), run.Duration?.TotalSeconds ?? 0, run.FilesTransferred, run.BytesTransferred, run.FilesDeleted,
+            run.Job, run.Id, run.Result.ToKebabCase(), run.Duration?.TotalSeconds ?? 0, run.FilesTransferred, run.BytesTransferred, run.FilesDeleted,
             run.Error is { } e ? ": " + e : "");
     }
 

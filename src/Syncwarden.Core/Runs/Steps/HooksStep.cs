@@ -15,11 +15,11 @@ internal sealed class HooksStep(HookRunner hooks, ILogger logger) : IRunStep
     public async Task<RunRecord?> BeforeAsync(RunContext context)
     {
         var job = context.Job;
-        var environment = HookEnvironment.For(context.Config, job, context.Record.Id, "before");
+        var environment = HookEnvironment.For(context.Config, job, context.Record.Id, HookKind.Before);
         for (var i = 0; i < job.Hooks.Before.Count; i++)
         {
             var hook = job.Hooks.Before[i];
-            var label = Label("before", i, job.Hooks.Before.Count, hook);
+            var label = Label(HookKind.Before, i, job.Hooks.Before.Count, hook);
             context.Report.Stage(RunPhase.Hooks, detail: label);
             var outcome = await hooks.RunAsync(job, hook, label, environment, context.Log, context.CancellationToken).ConfigureAwait(false);
             if (outcome.Succeeded)
@@ -48,7 +48,7 @@ internal sealed class HooksStep(HookRunner hooks, ILogger logger) : IRunStep
         var job = context.Job;
         if (result.Result is RunResult.Succeeded or RunResult.Warning)
         {
-            var problems = await RunAllAsync(context, result, "after", job.Hooks.After, context.CancellationToken).ConfigureAwait(false);
+            var problems = await RunAllAsync(context, result, HookKind.After, job.Hooks.After, context.CancellationToken).ConfigureAwait(false);
             if (problems.Count > 0)
             {
                 // The data arrived; a failed after hook (a snapshot, a notification) is worth a warning, not a failure.
@@ -59,14 +59,14 @@ internal sealed class HooksStep(HookRunner hooks, ILogger logger) : IRunStep
         // each is bounded by its own timeout rather than by the already cancelled run.
         if (result.Result is RunResult.Failed or RunResult.Cancelled)
         {
-            await RunAllAsync(context, result, "on-error", job.Hooks.OnError, CancellationToken.None).ConfigureAwait(false);
+            await RunAllAsync(context, result, HookKind.OnError, job.Hooks.OnError, CancellationToken.None).ConfigureAwait(false);
         }
-        await RunAllAsync(context, result, "finally", job.Hooks.Finally, CancellationToken.None).ConfigureAwait(false);
+        await RunAllAsync(context, result, HookKind.Finally, job.Hooks.Finally, CancellationToken.None).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>Runs every hook of one kind (a failure does not stop the others); returns what failed.</summary>
-    private async Task<List<string>> RunAllAsync(RunContext context, RunRecord result, string kind, IReadOnlyList<HookCommand> list, CancellationToken cancellationToken)
+    private async Task<List<string>> RunAllAsync(RunContext context, RunRecord result, HookKind kind, IReadOnlyList<HookCommand> list, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (list.Count == 0)
@@ -92,6 +92,6 @@ internal sealed class HooksStep(HookRunner hooks, ILogger logger) : IRunStep
         return problems;
     }
 
-    private static string Label(string kind, int index, int count, HookCommand hook) =>
-        $"{kind} hook" + (count > 1 ? $" {(index + 1).ToString(CultureInfo.InvariantCulture)}" : "") + $" ({Path.GetFileName(hook.Command[0])})";
+    private static string Label(HookKind kind, int index, int count, HookCommand hook) =>
+        $"{kind.ToKebabCase()} hook" + (count > 1 ? $" {(index + 1).ToString(CultureInfo.InvariantCulture)}" : "") + $" ({Path.GetFileName(hook.Command[0])})";
 }

@@ -49,7 +49,7 @@ internal sealed class PluginsStep(HookRunner hooks) : IRunStep
         await File.WriteAllTextAsync(include, "", context.CancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(exclude, "", context.CancellationToken).ConfigureAwait(false);
 
-        var environment = HookEnvironment.WithPluginFiles(HookEnvironment.For(context.Config, context.Job, context.Record.Id, HookEnvironment.Plugin), include, exclude);
+        var environment = HookEnvironment.WithPluginFiles(HookEnvironment.For(context.Config, context.Job, context.Record.Id, Configuration.HookKind.Plugin), include, exclude);
         foreach (var plugin in listing.Plugins)
         {
             var label = $"plugin {Path.GetFileName(plugin)}";
