@@ -53,11 +53,7 @@ public sealed class JobBusyTests
     {
         var source = dir.CreateSubdirectory("src");
         new TreeBuilder(source).File("big.bin", 8 * 1024 * 1024);
-        return new TestConfig(dir).Job("slow", $$"""
-            direction: local
-            bandwidth: 1000
-            syncs: [ { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
-            """);
+        return new TestConfig(dir).Pair("slow", "local", source, dir.CreateSubdirectory("dst"), "bandwidth: 1000");
     }
 
     /// <summary>Starts <c>run slow</c> and returns once it holds the job's run lock.</summary>

@@ -6,12 +6,22 @@ namespace Syncwarden.IntegrationTests.Engine;
 public sealed class SafetyTests
 {
     private static TestConfig DeleteJob(TempDir dir, string source, string destination, string extra = "") =>
-        new TestConfig(dir).Job("mirror", $$"""
-            direction: local
-            syncs:
-              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(destination)}}, options: [--delete] }
-            {{extra}}
-            """);
+        new TestConfig(dir).Pair("mirror", "local", source, destination, extra, syncOptions: "--delete");
+
+    /// <summary>Ten files in src/, replicated to replica/src by a first run of a delete job with <paramref name="maxDelete"/>.</summary>
+    private static async Task<(TestConfig Config, string Source, string Replica)> ReplicatedTenFilesAsync(TempDir dir, string maxDelete)
+    {
+        var source = dir.CreateSubdirectory("src");
+        var builder = new TreeBuilder(source);
+        for (var i = 0; i < 10; i++)
+        {
+            builder.File($"f{i}.txt", 100);
+        }
+        var replica = dir.CreateSubdirectory("replica");
+        var config = DeleteJob(dir, source, replica, $"max-delete: {maxDelete}");
+        (await config.RunCliAsync("run", "--no-progress")).ExitCode.Should().Be(0);
+        return (config, source, replica);
+    }
 
     private static async Task<JsonElement> LastRunAsync(TestConfig config)
     {
@@ -78,15 +88,7 @@ public sealed class SafetyTests
     {
         // Arrange: 10 files replicated, then 6 removed at the source; the cap is 5.
         using var dir = new TempDir("safety");
-        var source = dir.CreateSubdirectory("src");
-        var builder = new TreeBuilder(source);
-        for (var i = 0; i < 10; i++)
-        {
-            builder.File($"f{i}.txt", 100);
-        }
-        var replica = dir.CreateSubdirectory("replica");
-        var config = DeleteJob(dir, source, replica, "max-delete: 5");
-        (await config.RunCliAsync("run", "--no-progress")).ExitCode.Should().Be(0);
+        var (config, source, replica) = await ReplicatedTenFilesAsync(dir, "5");
         for (var i = 0; i < 6; i++)
         {
             File.Delete(Path.Combine(source, $"f{i}.txt"));
@@ -112,15 +114,7 @@ public sealed class SafetyTests
     public async Task Percentage_max_delete_counts_destination_files()
     {
         using var dir = new TempDir("safety");
-        var source = dir.CreateSubdirectory("src");
-        var builder = new TreeBuilder(source);
-        for (var i = 0; i < 10; i++)
-        {
-            builder.File($"f{i}.txt", 100);
-        }
-        var replica = dir.CreateSubdirectory("replica");
-        var config = DeleteJob(dir, source, replica, "max-delete: 20%");
-        (await config.RunCliAsync("run", "--no-progress")).ExitCode.Should().Be(0);
+        var (config, source, replica) = await ReplicatedTenFilesAsync(dir, "20%");
         for (var i = 0; i < 4; i++)
         {
             File.Delete(Path.Combine(source, $"f{i}.txt"));
@@ -140,11 +134,7 @@ public sealed class SafetyTests
         var source = dir.CreateSubdirectory("src");
         File.WriteAllText(Path.Combine(source, "a.txt"), "a");
         var unmounted = dir.Combine("mnt", "backupdisk", "replica");
-        var config = new TestConfig(dir).Job("j", $$"""
-            direction: local
-            syncs:
-              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(unmounted)}} }
-            """);
+        var config = new TestConfig(dir).Pair("j", "local", source, unmounted);
 
         var run = await config.RunCliAsync("run", "--no-progress");
 

@@ -6,14 +6,18 @@ namespace Syncwarden.IntegrationTests.Hooks;
 
 public sealed class HookTests
 {
-    /// <summary>A local job copying src/ to replica/ with --delete, plus the given hooks: block.</summary>
-    private static TestConfig Job(TempDir dir, string hooks, string? source = null) =>
+    /// <summary>
+    /// A local job copying src/ to replica/ with --delete, plus the given hooks: block. With <paramref name="recorder"/>,
+    /// after, on-error and finally hooks also record their environment into env-after, env-on-error and env-finally.
+    /// </summary>
+    private static TestConfig Job(TempDir dir, string hooks, string? source = null, string? recorder = null) =>
         new TestConfig(dir).Job("nightly", $$"""
             direction: local
             syncs:
               - { source: {{TestConfig.Q((source ?? dir.Combine("src")) + "/")}}, destination: {{TestConfig.Q(dir.Combine("replica"))}}, options: [--delete] }
             hooks:
             {{hooks}}
+            {{(recorder is null ? "" : string.Concat(new[] { "after", "on-error", "finally" }.Select(hook => $"  {hook}: [[{Q(recorder)}, {Q(dir.Combine("env-" + hook))}]]\n")))}}
             """);
 
     private static string Q(string s) => TestConfig.Q(s);
@@ -81,10 +85,7 @@ public sealed class HookTests
               before:
                 - [{{Q(check)}}, --strict]
                 - [{{Q(recorder)}}, {{Q(dir.Combine("env-before-2"))}}]
-              after: [[{{Q(recorder)}}, {{Q(dir.Combine("env-after"))}}]]
-              on-error: [[{{Q(recorder)}}, {{Q(dir.Combine("env-on-error"))}}]]
-              finally: [[{{Q(recorder)}}, {{Q(dir.Combine("env-finally"))}}]]
-            """);
+            """, recorder: recorder);
 
         // Act
         var (exitCode, record, cli) = await HookBed.RunAsync(config, "nightly");
@@ -115,10 +116,7 @@ public sealed class HookTests
         var check = HookBed.Script(dir.Combine("bin", "usb-present"), "echo 'disk not plugged in' >&2; exit 75");
         var config = Job(dir, $$"""
               before: [[{{Q(check)}}]]
-              after: [[{{Q(recorder)}}, {{Q(dir.Combine("env-after"))}}]]
-              on-error: [[{{Q(recorder)}}, {{Q(dir.Combine("env-on-error"))}}]]
-              finally: [[{{Q(recorder)}}, {{Q(dir.Combine("env-finally"))}}]]
-            """);
+            """, recorder: recorder);
 
         // Act
         var (exitCode, record, cli) = await HookBed.RunAsync(config, "nightly");
@@ -143,11 +141,7 @@ public sealed class HookTests
         using var dir = new TempDir("hooks");
         dir.CreateSubdirectory("replica");
         var recorder = HookBed.EnvRecorder(dir);
-        var config = Job(dir, $$"""
-              after: [[{{Q(recorder)}}, {{Q(dir.Combine("env-after"))}}]]
-              on-error: [[{{Q(recorder)}}, {{Q(dir.Combine("env-on-error"))}}]]
-              finally: [[{{Q(recorder)}}, {{Q(dir.Combine("env-finally"))}}]]
-            """, source: dir.Combine("missing"));
+        var config = Job(dir, "", source: dir.Combine("missing"), recorder: recorder);
 
         // Act
         var (exitCode, record, cli) = await HookBed.RunAsync(config, "nightly");

@@ -41,6 +41,29 @@ public sealed class TestConfig
         return this;
     }
 
+    /// <summary>The host through which <see cref="Pair"/> pushes and pulls.</summary>
+    public const string PairHost = "backup";
+
+    /// <summary>
+    /// Adds job <paramref name="job"/> with one sync from <paramref name="source"/> to <paramref name="destination"/>: a
+    /// local job, or a push or pull through host <see cref="PairHost"/>. <paramref name="server"/> adds that host (for
+    /// push and pull); leave it null to add the host yourself (another key, known_hosts, ssh options).
+    /// <paramref name="extra"/> is more job-level YAML; <paramref name="syncOptions"/> are rsync options of the sync itself.
+    /// </summary>
+    public TestConfig Pair(string job, string direction, string source, string destination, string extra = "", SshServer? server = null, string? syncOptions = null)
+    {
+        if (server is not null && direction != "local")
+        {
+            Host(PairHost, server);
+        }
+        return Job(job, $$"""
+            direction: {{direction}}
+            {{(direction == "local" ? "" : "host: " + PairHost)}}
+            {{extra}}
+            syncs: [{ source: {{Q(source)}}, destination: {{Q(destination)}}{{(syncOptions is null ? "" : $", options: [{syncOptions}]")}} }]
+            """);
+    }
+
     public string Yaml =>
         $"state-dir: {Q(StateDir)}\nlog: {{ level: debug }}\n"
         + (_hosts.Length > 0 ? "hosts:\n" + _hosts : "")

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Syncwarden.IntegrationTests.Infrastructure;
 
 namespace Syncwarden.IntegrationTests.Engine.Resilience;
@@ -10,15 +9,7 @@ public sealed class CancelTests
     {
         // Arrange: a transfer slow enough to be caught in the middle.
         using var dir = new TempDir("cancel");
-        var source = dir.CreateSubdirectory("src", "work");
-        Interruption.BuildSource(source);
-        var replica = dir.CreateSubdirectory("replica");
-        var config = new TestConfig(dir).Job("slow", $$"""
-            direction: local
-            bandwidth: 4000
-            syncs:
-              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }
-            """);
+        var (config, source, replica) = Interruption.SlowJob(dir);
         await using var cli = await config.StartCliAsync("run", "slow", "--json");
         await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(Path.Combine(replica, ".syncwarden-tmp")) > 2_000_000, "rsync writing the big file", cli);
         var rsyncs = Interruption.RsyncDescendants(cli.ProcessId);
@@ -34,13 +25,6 @@ public sealed class CancelTests
         rsyncs.Where(ProcFs.IsAlive).Should().BeEmpty("every rsync the run started is stopped");
         Interruption.RsyncOrSshMentioning(dir.Path).Should().BeEmpty();
         Interruption.CorruptFinalFiles(source, Path.Combine(replica, "work")).Should().BeEmpty();
-
-        var history = await config.RunCliAsync("history", "slow", "--json");
-        history.ExitCode.Should().Be(0, history.ToString());
-        using var runs = JsonDocument.Parse(history.StandardOutput);
-        var recorded = runs.RootElement.EnumerateArray().Should().ContainSingle().Subject;
-        recorded.GetProperty("result").GetString().Should().Be("cancelled");
-        recorded.GetProperty("error").GetString().Should().Contain("cancelled");
-        recorded.GetProperty("endedAt").ValueKind.Should().NotBe(JsonValueKind.Null);
+        Interruption.ShouldHaveEnded((await Interruption.HistoryAsync(config)).Should().ContainSingle().Subject, "cancelled", "cancelled");
     }
 }

@@ -25,6 +25,56 @@ internal static partial class Interruption
         tree.File("m-big.bin", BigFileSize).File("sub/nested.txt", 333);
     }
 
+    /// <summary>
+    /// Job "slow": <see cref="BuildSource"/> in src/work, replicated to replica/ at 4000 KiB/s. Local, or a push or pull
+    /// without retries through host "backup" on <paramref name="server"/> (with <paramref name="hostExtra"/> host YAML).
+    /// </summary>
+    public static (TestConfig Config, string Source, string Replica) SlowJob(TempDir dir, string direction = "local", SshServer? server = null, string hostExtra = "")
+    {
+        var source = dir.CreateSubdirectory("src", "work");
+        BuildSource(source);
+        var replica = dir.CreateSubdirectory("replica");
+        var config = new TestConfig(dir);
+        if (server is not null)
+        {
+            config.Host(TestConfig.PairHost, server, extra: hostExtra);
+        }
+        config.Pair("slow", direction, source, replica, "bandwidth: 4000" + (direction == "local" ? "" : "\nretries: { count: 0 }"));
+        return (config, source, replica);
+    }
+
+    /// <summary>
+    /// Runs "slow" again after an interruption and checks it completes the replica and tidies up; returns its run record.
+    /// </summary>
+    public static async Task<JsonElement> RerunCompletesAsync(TestConfig config, string source, string replica)
+    {
+        var rerun = await config.RunCliAsync("run", "slow", "--json");
+
+        rerun.ExitCode.Should().Be(0, rerun.ToString());
+        (await TreeComparer.DescribeDifferencesAsync(source, Path.Combine(replica, "work"))).Should().BeEmpty();
+        SyncwardenFolders(replica).Should().BeEmpty("temp and partial folders are removed after a good run");
+        var record = SingleRun(rerun);
+        record.GetProperty("result").GetString().Should().Be("succeeded");
+        return record;
+    }
+
+    /// <summary>The run records of job "slow" in the history, newest first.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> HistoryAsync(TestConfig config)
+    {
+        var history = await config.RunCliAsync("history", "slow", "--json");
+        history.ExitCode.Should().Be(0, history.ToString());
+        using var runs = JsonDocument.Parse(history.StandardOutput);
+        return [.. runs.RootElement.EnumerateArray().Select(r => r.Clone())];
+    }
+
+    /// <summary>A run that ended with <paramref name="result"/>, an error mentioning <paramref name="error"/>, and an end time.</summary>
+    public static void ShouldHaveEnded(JsonElement run, string result, string error)
+    {
+        run.GetProperty("result").GetString().Should().Be(result);
+        run.GetProperty("error").GetString().Should().Contain(error);
+        run.GetProperty("endedAt").ValueKind.Should().NotBe(JsonValueKind.Null);
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds; fails early (with the CLI's output) if the CLI exits first.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what, RunningProcess? cli = null, TimeSpan? timeout = null)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Syncwarden.IntegrationTests.Infrastructure;
 using Syncwarden.Processes;
 
@@ -20,15 +19,7 @@ public sealed class ResumeTests(SshServerFixture fixture)
     {
         // Arrange
         using var dir = new TempDir("resume-local");
-        var source = dir.CreateSubdirectory("src", "work");
-        Interruption.BuildSource(source);
-        var replica = dir.CreateSubdirectory("replica");
-        var config = new TestConfig(dir).Job("slow", $$"""
-            direction: local
-            bandwidth: 4000
-            syncs:
-              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }
-            """);
+        var (config, source, replica) = Interruption.SlowJob(dir);
         await using var cli = await config.StartCliAsync("run", "slow", "--json");
         await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(Path.Combine(replica, ".syncwarden-tmp")) > 4_000_000, "rsync writing the big file", cli);
 
@@ -49,15 +40,8 @@ public sealed class ResumeTests(SshServerFixture fixture)
         File.Exists(Path.Combine(work, "m-big.bin")).Should().BeFalse("the big file was not finished");
         Interruption.KeptPartialBytes(replica).Should().BeGreaterThan(4_000_000, "the killed receiver's data stays in .syncwarden-tmp until the next run");
 
-        // Act: run again.
-        var rerun = await config.RunCliAsync("run", "slow", "--json");
-
-        // Assert
-        rerun.ExitCode.Should().Be(0, rerun.ToString());
-        (await TreeComparer.DescribeDifferencesAsync(source, work)).Should().BeEmpty();
-        Interruption.SyncwardenFolders(replica).Should().BeEmpty("temp and partial folders are removed after a good run");
-        var record = Interruption.SingleRun(rerun);
-        record.GetProperty("result").GetString().Should().Be("succeeded");
+        // Act and assert: run again.
+        var record = await Interruption.RerunCompletesAsync(config, source, replica);
         // A SIGKILLed receiver cannot move its temp file to the partial dir, and the run clears
         // .syncwarden-tmp first (an incomplete file of unknown state), so the big file is sent whole.
         record.GetProperty("bytesTransferred").GetInt64().Should().BeGreaterThanOrEqualTo(Interruption.BigFileSize);
@@ -75,18 +59,8 @@ public sealed class ResumeTests(SshServerFixture fixture)
         // Arrange: the sshd runs on this machine, so "remote" paths are local paths too.
         var server = fixture.Server;
         using var dir = new TempDir("resume-" + direction);
-        var source = dir.CreateSubdirectory("src", "work");
-        Interruption.BuildSource(source);
-        var replica = dir.CreateSubdirectory("replica");
+        var (config, source, replica) = Interruption.SlowJob(dir, direction, server);
         var work = Path.Combine(replica, "work");
-        var config = new TestConfig(dir).Host("backup", server).Job("slow", $$"""
-            direction: {{direction}}
-            host: backup
-            bandwidth: 4000
-            retries: { count: 0 }
-            syncs:
-              - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }
-            """);
         await using var cli = await config.StartCliAsync("run", "slow", "--json");
         // The receiver writes to .syncwarden-tmp (pull) or to a hidden temp file beside the target (push).
         await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
@@ -109,27 +83,15 @@ public sealed class ResumeTests(SshServerFixture fixture)
         var kept = Interruption.KeptPartialBytes(replica);
         kept.Should().BeGreaterThan(4_000_000, "the stopped receiver keeps what it received in .syncwarden-partial");
 
-        // Act: run again.
-        var rerun = await config.RunCliAsync("run", "slow", "--json");
-
-        // Assert
-        rerun.ExitCode.Should().Be(0, rerun.ToString());
-        (await TreeComparer.DescribeDifferencesAsync(source, work)).Should().BeEmpty();
-        Interruption.SyncwardenFolders(replica).Should().BeEmpty("temp and partial folders are removed after a good run");
-        var record = Interruption.SingleRun(rerun);
-        record.GetProperty("result").GetString().Should().Be("succeeded");
+        // Act and assert: run again.
+        var record = await Interruption.RerunCompletesAsync(config, source, replica);
         // rsync's "total transferred file size" counts whole files, so the record shows the big file in
         // full; the literal data actually sent shows the resume.
         record.GetProperty("bytesTransferred").GetInt64().Should().BeGreaterThanOrEqualTo(Interruption.BigFileSize);
         Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept", kept);
 
-        var history = await config.RunCliAsync("history", "slow", "--json");
-        history.ExitCode.Should().Be(0, history.ToString());
-        using var runs = JsonDocument.Parse(history.StandardOutput);
-        var killed = runs.RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() != record.GetProperty("id").GetInt64());
-        killed.GetProperty("result").GetString().Should().Be("failed");
-        killed.GetProperty("error").GetString().Should().Contain("interrupted");
-        killed.GetProperty("endedAt").ValueKind.Should().NotBe(JsonValueKind.Null);
+        var killed = (await Interruption.HistoryAsync(config)).Single(r => r.GetProperty("id").GetInt64() != record.GetProperty("id").GetInt64());
+        Interruption.ShouldHaveEnded(killed, "failed", "interrupted");
     }
 
     [Fact]
@@ -156,20 +118,8 @@ public sealed class ResumeTests(SshServerFixture fixture)
     {
         // Arrange
         using var dir = new TempDir("resume-netcut");
-        var source = dir.CreateSubdirectory("src", "work");
-        Interruption.BuildSource(source);
-        var replica = dir.CreateSubdirectory("replica");
+        var (config, source, replica) = Interruption.SlowJob(dir, "pull", server, hostExtra: "ssh-options: [\"ServerAliveInterval=2\", \"ServerAliveCountMax=2\"]\n");
         var work = Path.Combine(replica, "work");
-        var config = new TestConfig(dir)
-            .Host("backup", server, extra: "ssh-options: [\"ServerAliveInterval=2\", \"ServerAliveCountMax=2\"]\n")
-            .Job("slow", $$"""
-                direction: pull
-                host: backup
-                bandwidth: 4000
-                retries: { count: 0 }
-                syncs:
-                  - { source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }
-                """);
         await using var cli = await config.StartCliAsync("run", "slow", "--json");
         await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
         var localRsync = Interruption.RsyncDescendants(cli.ProcessId);
@@ -190,17 +140,10 @@ public sealed class ResumeTests(SshServerFixture fixture)
         var kept = Interruption.KeptPartialBytes(replica);
         kept.Should().BeGreaterThan(4_000_000, "the receiver keeps what it received in .syncwarden-partial when the connection drops");
 
-        // Act: the link comes back; run again.
+        // Act and assert: the link comes back; run again.
         await ns.RestoreLinkAsync();
         await ns.WaitUntilReachableAsync(server.Port, TimeSpan.FromSeconds(20));
-        var rerun = await config.RunCliAsync("run", "slow", "--json");
-
-        // Assert
-        rerun.ExitCode.Should().Be(0, rerun.ToString());
-        (await TreeComparer.DescribeDifferencesAsync(source, work)).Should().BeEmpty();
-        Interruption.SyncwardenFolders(replica).Should().BeEmpty("temp and partial folders are removed after a good run");
-        var record = Interruption.SingleRun(rerun);
-        record.GetProperty("result").GetString().Should().Be("succeeded");
+        var record = await Interruption.RerunCompletesAsync(config, source, replica);
         Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept", kept);
     }
 

@@ -31,25 +31,13 @@ public sealed class DestinationSafetyTests(SshServerFixture fixture)
         var before = await TreeComparer.SnapshotAsync(outside);
         var destination = dir.CreateSubdirectory("dst");
         new TreeBuilder(Path.Combine(destination, "work")).Symlink("docs", outside);
-        var config = new TestConfig(dir);
-        if (direction != "local")
-        {
-            config.Host("backup", _server);
-        }
-        config.Job("job", $$"""
-            direction: {{direction}}
-            {{(direction == "local" ? "" : "host: backup")}}
-            {{(delete ? "options: [--delete]" : "")}}
-            syncs: [{ source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(destination)}} }]
-            """);
+        var config = new TestConfig(dir).Pair("job", direction, source, destination, delete ? "options: [--delete]" : "", _server);
 
         // Act
         var run = await config.RunCliAsync("run", "job", "--json");
 
         // Assert
-        run.ExitCode.Should().Be(0, run.ToString());
-        var after = await TreeComparer.SnapshotAsync(outside);
-        after.Values.Select(Describe).Should().BeEquivalentTo(before.Values.Select(Describe), "nothing outside the destination may change");
+        await SucceededLeavingOutsideAloneAsync(run, outside, before);
         var docs = new DirectoryInfo(Path.Combine(destination, "work", "docs"));
         docs.LinkTarget.Should().BeNull("the planted symlink is replaced by a real directory");
         docs.Exists.Should().BeTrue();
@@ -68,27 +56,23 @@ public sealed class DestinationSafetyTests(SshServerFixture fixture)
         var before = await TreeComparer.SnapshotAsync(outside);
         var destination = dir.CreateSubdirectory("dst");
         File.CreateSymbolicLink(Path.Combine(destination, "work"), outside);
-        var config = new TestConfig(dir);
-        if (direction != "local")
-        {
-            config.Host("backup", _server);
-        }
-        config.Job("job", $$"""
-            direction: {{direction}}
-            {{(direction == "local" ? "" : "host: backup")}}
-            options: [--delete]
-            syncs: [{ source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(destination)}} }]
-            """);
+        var config = new TestConfig(dir).Pair("job", direction, source, destination, "options: [--delete]", _server);
 
         // Act
         var run = await config.RunCliAsync("run", "job", "--json");
 
         // Assert
+        await SucceededLeavingOutsideAloneAsync(run, outside, before);
+        new DirectoryInfo(Path.Combine(destination, "work")).LinkTarget.Should().BeNull();
+        (await TreeComparer.DescribeDifferencesAsync(source, Path.Combine(destination, "work"))).Should().BeEmpty();
+    }
+
+    /// <summary>The run succeeded and left every entry outside the destination (type, mode, content, mtime) as it was.</summary>
+    private static async Task SucceededLeavingOutsideAloneAsync(ProcessResult run, string outside, IReadOnlyDictionary<string, TreeEntry> before)
+    {
         run.ExitCode.Should().Be(0, run.ToString());
         var after = await TreeComparer.SnapshotAsync(outside);
         after.Values.Select(Describe).Should().BeEquivalentTo(before.Values.Select(Describe), "nothing outside the destination may change");
-        new DirectoryInfo(Path.Combine(destination, "work")).LinkTarget.Should().BeNull();
-        (await TreeComparer.DescribeDifferencesAsync(source, Path.Combine(destination, "work"))).Should().BeEmpty();
     }
 
     private static string Describe(TreeEntry e) => $"{e.DisplayPath} {e.Type} {e.Mode} {e.Sha256} {e.ModificationTimeSeconds}";

@@ -8,46 +8,18 @@ public sealed class ReplicationTests(SshServerFixture fixture)
 {
     private readonly SshServer _server = fixture.Server;
 
-    [Fact]
-    public async Task Push_over_ssh_with_two_mappings()
+    [Theory]
+    [InlineData("push")]
+    [InlineData("pull")]
+    public async Task Replicates_two_mappings_over_ssh(string direction)
     {
-        // Arrange
-        using var dir = new TempDir("ssh-push");
+        // Arrange: the sshd runs on this machine, so the remote side's paths are local paths too.
+        using var dir = new TempDir("ssh-" + direction);
         var work = new TreeBuilder(dir.CreateSubdirectory("src", "work")).File("a.txt", 1000).File("sub/b.bin", 200_000).Symlink("link", "a.txt").Root;
-        var prive = new TreeBuilder(dir.CreateSubdirectory("src", "prive")).File("c.txt", 5000).File("deep/er/d.txt", 10).Root;
+        var prive = new TreeBuilder(dir.CreateSubdirectory("src", "prive")).File("c.txt", 5000).File("deep/er/d.txt", 10).File("e", 0).Root;
         var replica = dir.CreateSubdirectory("replica");
         var config = new TestConfig(dir).Host("backup", _server).Job("nightly", $$"""
-            direction: push
-            host: backup
-            syncs:
-              - { source: {{TestConfig.Q(work)}}, destination: {{TestConfig.Q(replica)}} }
-              - { source: {{TestConfig.Q(prive + "/")}}, destination: {{TestConfig.Q(Path.Combine(replica, "p"))}}, options: [--delete] }
-            """);
-
-        // Act
-        var run = await config.RunCliAsync("run", "nightly", "--json");
-
-        // Assert
-        run.ExitCode.Should().Be(0, run.ToString());
-        (await TreeComparer.DescribeDifferencesAsync(work, Path.Combine(replica, "work"))).Should().BeEmpty();
-        (await TreeComparer.DescribeDifferencesAsync(prive, Path.Combine(replica, "p"))).Should().BeEmpty();
-        Directory.EnumerateFileSystemEntries(replica).Select(Path.GetFileName).Should().BeEquivalentTo(["work", "p"]);
-        var record = RunOutput.Parse(run);
-        record.Result.Should().Be("succeeded");
-        record.FilesTransferred.Should().Be(4);
-        record.Log.Should().Contain($"{_server.Address}:{replica}");
-    }
-
-    [Fact]
-    public async Task Pull_over_ssh_with_two_mappings()
-    {
-        // Arrange
-        using var dir = new TempDir("ssh-pull");
-        var work = new TreeBuilder(dir.CreateSubdirectory("remote", "work")).File("a.txt", 1000).File("sub/b.bin", 200_000).Symlink("link", "a.txt").Root;
-        var prive = new TreeBuilder(dir.CreateSubdirectory("remote", "prive")).File("c.txt", 5000).File("deep/er/d.txt", 10).File("e", 0).Root;
-        var replica = dir.CreateSubdirectory("replica");
-        var config = new TestConfig(dir).Host("backup", _server).Job("nightly", $$"""
-            direction: pull
+            direction: {{direction}}
             host: backup
             syncs:
               - { source: {{TestConfig.Q(work)}}, destination: {{TestConfig.Q(replica)}} }
@@ -65,7 +37,7 @@ public sealed class ReplicationTests(SshServerFixture fixture)
         var record = RunOutput.Parse(run);
         record.Result.Should().Be("succeeded");
         record.FilesTransferred.Should().Be(5);
-        record.Log.Should().Contain($"{_server.Address}:{work}");
+        record.Log.Should().Contain($"{_server.Address}:{(direction == "push" ? replica : work)}", "the remote side is named host:path");
     }
 
     [Fact]
@@ -154,42 +126,16 @@ public sealed class ReplicationTests(SshServerFixture fixture)
         RunOutput.Parse(run).FilesTransferred.Should().Be(3);
     }
 
-    [Fact]
-    public async Task Hostile_file_names_replicate_exactly_and_nothing_executes_on_push()
+    [Theory]
+    [InlineData("push")]
+    [InlineData("pull")]
+    public async Task Hostile_file_names_replicate_exactly_and_nothing_executes(string direction)
     {
         // Arrange
-        using var dir = new TempDir("ssh-hostile-push");
+        using var dir = new TempDir("ssh-hostile-" + direction);
         var hostile = await TreeBuilder.BuildHostileTreeAsync(dir.Combine("src", "it's $(x) `y`"));
         var replica = dir.CreateSubdirectory("replica with 'quotes' and $(touch x)");
-        var config = new TestConfig(dir).Host("backup", _server).Job("hostile", $$"""
-            direction: push
-            host: backup
-            syncs: [{ source: {{TestConfig.Q(hostile.Root + "/")}}, destination: {{TestConfig.Q(replica)}}, options: [--delete] }]
-            """);
-
-        // Act
-        var run = await config.RunCliAsync("run", "hostile", "--json");
-
-        // Assert
-        run.ExitCode.Should().Be(0, run.ToString());
-        (await TreeComparer.DescribeDifferencesAsync(hostile.Root, replica)).Should().BeEmpty();
-        hostile.TriggeredCanaries().Should().BeEmpty();
-        File.Exists(dir.Combine("x")).Should().BeFalse();
-        RunOutput.Parse(run).Result.Should().Be("succeeded");
-    }
-
-    [Fact]
-    public async Task Hostile_file_names_replicate_exactly_and_nothing_executes_on_pull()
-    {
-        // Arrange
-        using var dir = new TempDir("ssh-hostile-pull");
-        var hostile = await TreeBuilder.BuildHostileTreeAsync(dir.Combine("remote", "it's $(x) `y`"));
-        var replica = dir.CreateSubdirectory("replica with 'quotes' and $(touch x)");
-        var config = new TestConfig(dir).Host("backup", _server).Job("hostile", $$"""
-            direction: pull
-            host: backup
-            syncs: [{ source: {{TestConfig.Q(hostile.Root + "/")}}, destination: {{TestConfig.Q(replica)}}, options: [--delete] }]
-            """);
+        var config = new TestConfig(dir).Pair("hostile", direction, hostile.Root + "/", replica, server: _server, syncOptions: "--delete");
 
         // Act
         var run = await config.RunCliAsync("run", "hostile", "--json");

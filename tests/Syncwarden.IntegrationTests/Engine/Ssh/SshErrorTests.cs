@@ -20,18 +20,13 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         // Arrange
         using var dir = new TempDir("ssh-auth");
         var key = await _server.CreateUnauthorizedClientKeyAsync();
-        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server, identity: key);
+        var config = Job(dir, direction, delete).Host("backup", _server, identity: key);
 
         // Act
         var run = await config.RunCliAsync("run", "job", "--json");
 
         // Assert
-        run.ExitCode.Should().Be(1, run.ToString());
-        var record = RunOutput.Parse(run);
-        record.Result.Should().Be("failed");
-        record.Error.Should().Contain("authentication failed").And.Contain(key);
-        record.Log.Should().NotContain("retrying");
-        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
+        FailedAtOnce(run, dir).Error.Should().Contain("authentication failed").And.Contain(key);
     }
 
     [Theory]
@@ -44,18 +39,13 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         // Arrange
         using var dir = new TempDir("ssh-hostkey");
         var knownHosts = await _server.CreateWrongKnownHostsAsync();
-        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server, knownHosts: knownHosts);
+        var config = Job(dir, direction, delete).Host("backup", _server, knownHosts: knownHosts);
 
         // Act
         var run = await config.RunCliAsync("run", "job", "--json");
 
         // Assert
-        run.ExitCode.Should().Be(1, run.ToString());
-        var record = RunOutput.Parse(run);
-        record.Result.Should().Be("failed");
-        record.Error.Should().Contain("host key").And.Contain(knownHosts).And.Contain("ssh-keygen -R");
-        record.Log.Should().NotContain("retrying");
-        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
+        FailedAtOnce(run, dir).Error.Should().Contain("host key").And.Contain(knownHosts).And.Contain("ssh-keygen -R");
     }
 
     [Theory]
@@ -67,7 +57,7 @@ public sealed class SshErrorTests(SshServerFixture fixture)
     {
         // Arrange
         using var dir = new TempDir("ssh-unreachable");
-        var config = Job(dir, direction, "retries: { count: 2, delay: 1s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server);
+        var config = Job(dir, direction, delete).Host("backup", _server);
 
         // Act
         var run = await RunAgainstClosedPortAsync(config, "run", "job", "--json");
@@ -96,7 +86,7 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         var port = ClosedLoopbackPort();
         var knownHosts = dir.Combine("known_hosts");
         await File.WriteAllTextAsync(knownHosts, $"[{_server.Address}]:{port} {_server.HostPublicKey.Trim()}\n");
-        var config = Job(dir, "pull", "retries: { count: 2, delay: 2s }" + (delete ? "\noptions: [--delete]" : "")).Host("backup", _server, knownHosts: knownHosts);
+        var config = Job(dir, "pull", delete, retryDelay: "2s").Host("backup", _server, knownHosts: knownHosts);
         var path = WriteWithPort(config, port);
         using var stop = new CancellationTokenSource();
 
@@ -123,7 +113,7 @@ public sealed class SshErrorTests(SshServerFixture fixture)
     {
         // Arrange
         using var dir = new TempDir("ssh-plan-unreachable");
-        var config = Job(dir, "pull", "").Host("backup", _server);
+        var config = Job(dir, "pull", delete: false).Host("backup", _server);
 
         // Act
         var plan = await RunAgainstClosedPortAsync(config, "plan", "job");
@@ -221,16 +211,25 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         return port;
     }
 
-    /// <summary>Job "job" with host "backup" (added by the caller), from src/work to replica/, with <paramref name="extra"/> job-level YAML.</summary>
-    private static TestConfig Job(TempDir dir, string direction, string extra)
+    /// <summary>
+    /// Job "job" through host "backup" (added by the caller), from src/work to replica/, retried twice after
+    /// <paramref name="retryDelay"/>, with <c>--delete</c> when <paramref name="delete"/>.
+    /// </summary>
+    private static TestConfig Job(TempDir dir, string direction, bool delete, string retryDelay = "1s")
     {
         var source = new TreeBuilder(dir.CreateSubdirectory("src", "work")).File("a.txt", 100).Root;
-        var replica = dir.CreateSubdirectory("replica");
-        return new TestConfig(dir).Job("job", $$"""
-            direction: {{direction}}
-            host: backup
-            {{extra}}
-            syncs: [{ source: {{TestConfig.Q(source)}}, destination: {{TestConfig.Q(replica)}} }]
-            """);
+        return new TestConfig(dir).Pair("job", direction, source, dir.CreateSubdirectory("replica"),
+            $"retries: {{ count: 2, delay: {retryDelay} }}" + (delete ? "\noptions: [--delete]" : ""));
+    }
+
+    /// <summary>The run failed without a retry and without touching the replica: what an error that retrying cannot fix gives.</summary>
+    private static RunOutput FailedAtOnce(ProcessResult run, TempDir dir)
+    {
+        run.ExitCode.Should().Be(1, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("failed");
+        record.Log.Should().NotContain("retrying");
+        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Should().BeEmpty();
+        return record;
     }
 }
