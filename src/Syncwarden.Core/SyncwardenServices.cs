@@ -25,7 +25,8 @@ public static class SyncwardenServices
     public static IServiceCollection AddSyncwarden(this IServiceCollection services, SyncwardenConfig config, Func<ConfigLoadResult> reload)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(ProcessRunner.Default);
+        // The runner logs a child that outlives SIGKILL; it gets the host's logger.
+        services.TryAddSingleton(sp => new ProcessRunner(sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProcessRunner>>()));
         services.AddSingleton(new LiveConfiguration(config, reload));
         services.AddSingleton(_ => HistoryStore.Open(config.StateDir));
         services.AddSingleton<RunEventHub>();

@@ -72,10 +72,11 @@ public sealed class RunEventHubTests
         services.AddLogging();
         services.AddSingleton<IRunEventSubscriber>(blocking);
         services.AddSingleton<IRunEventSubscriber>(throwing);
-        services.AddSingleton<IRunEventSubscriber>(recorder);
         services.AddSyncwarden(config, () => new ConfigLoadResult(config, []));
         await using var provider = services.BuildServiceProvider();
         var hub = provider.GetRequiredService<RunEventHub>();
+        // The recorder must see every event to count them: room for all of them.
+        await using var recording = hub.Subscribe(recorder, progressCapacity: 1_000_000);
 
         // Act: the run ends while the blocking watcher is still stuck on its first event.
         var record = await provider.GetRequiredService<JobRunner>().RunAsync(config.Jobs[0]).WaitAsync(TimeSpan.FromMinutes(2));

@@ -199,8 +199,15 @@ public sealed partial class SshServer
 
         await sshd.DisposeAsync().ConfigureAwait(false);
 
-        var leftovers = children.Append(sshd.ProcessId).Where(ProcFs.IsAlive)
-            .Concat(ProcFs.FindByCommandLine(configPath)).Distinct().ToList();
+        // Session children get SIGHUP when their listener goes and need a moment to exit; only those
+        // still there after a few seconds are left behind.
+        List<int> leftovers;
+        var settle = DateTime.UtcNow.AddSeconds(5);
+        while ((leftovers = [.. children.Append(sshd.ProcessId).Where(ProcFs.IsAlive)
+            .Concat(ProcFs.FindByCommandLine(configPath)).Distinct()]).Count > 0 && DateTime.UtcNow < settle)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
         if (leftovers.Count > 0)
         {
             throw new InvalidOperationException($"sshd processes left behind after stop: {string.Join(", ", leftovers)}");
