@@ -13,13 +13,13 @@ namespace Syncwarden.Power;
 public sealed class PowerManager(
     PowerSettings settings,
     IUserSessionSource sessions,
-    ProcessRunner? runner = null,
+    ProcessRunner runner,
     ILogger? logger = null)
 {
     /// <summary>Sleeps shorter than this are not worth a suspend/resume cycle (and rtcwake needs a future time).</summary>
     public static readonly TimeSpan MinimumSleep = TimeSpan.FromMinutes(1);
 
-    private readonly ProcessRunner _runner = runner ?? ProcessRunner.Default;
+    private readonly ProcessRunner _runner = runner;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
     public PowerSettings Settings { get; } = settings;

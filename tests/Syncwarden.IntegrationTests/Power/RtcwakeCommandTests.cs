@@ -1,4 +1,5 @@
 using System.Globalization;
+using Syncwarden.Processes;
 using Syncwarden.Configuration;
 using Syncwarden.IntegrationTests.Infrastructure;
 using Syncwarden.Power;
@@ -28,7 +29,7 @@ public sealed class RtcwakeCommandTests
             SleepAfterRun = true, Mode = mode, WakeMargin = TimeSpan.FromMinutes(7),
             RtcwakePath = rtcwake, StayAwakeFile = temp.Combine("stay-awake"),
         };
-        var manager = new PowerManager(settings, new UtmpSessionSource(temp.Combine("utmp")));
+        var manager = new PowerManager(settings, new UtmpSessionSource(temp.Combine("utmp")), new ProcessRunner());
         var nextRun = s_now.AddHours(22).AddSeconds(30);
 
         // Act
@@ -56,7 +57,7 @@ public sealed class RtcwakeCommandTests
                 SleepAfterRun = true, StayAwakeFile = stayAwake,
                 RtcwakePath = WriteScript(temp.Combine("rtcwake"), $"touch '{argvFile}'\n"),
             },
-            new UtmpSessionSource(temp.Combine("utmp")));
+            new UtmpSessionSource(temp.Combine("utmp")), new ProcessRunner());
 
         // Act
         var decision = await manager.DecideAsync(s_now, s_now.AddHours(5), jobsRunning: false);
@@ -78,7 +79,7 @@ public sealed class RtcwakeCommandTests
         using var temp = new TempDir("power");
         var rtcwake = WriteScript(temp.Combine("rtcwake"), "echo 'rtcwake: /dev/rtc0: unable to find device: No such file or directory' >&2\nexit 1\n");
         var manager = new PowerManager(new PowerSettings { SleepAfterRun = true, RtcwakePath = rtcwake, StayAwakeFile = temp.Combine("x") },
-            new UtmpSessionSource(temp.Combine("utmp")));
+            new UtmpSessionSource(temp.Combine("utmp")), new ProcessRunner());
         var decision = await manager.DecideAsync(s_now, s_now.AddHours(5), jobsRunning: false);
 
         // Act

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Syncwarden.Processes;
 using Syncwarden.Configuration;
 using Syncwarden.IntegrationTests.Infrastructure;
 using Syncwarden.Power;
@@ -23,7 +24,7 @@ public sealed class SshSessionKeepsAwakeTests(SshServerFixture fixture)
         using var temp = new TempDir("power");
         var settings = new PowerSettings { SleepAfterRun = true, RtcwakePath = "/bin/false", StayAwakeFile = temp.Combine("stay-awake") };
         var source = new UtmpSessionSource();
-        var manager = new PowerManager(settings, source);
+        var manager = new PowerManager(settings, source, new ProcessRunner());
         var now = DateTimeOffset.UtcNow;
         var before = (await source.GetSessionsAsync()).Select(s => s.Line).ToHashSet();
 

@@ -1,3 +1,4 @@
+using Syncwarden.Processes;
 using Syncwarden.Configuration;
 using Syncwarden.Power;
 
@@ -19,7 +20,7 @@ public sealed class PowerManagerTests : IDisposable
         StayAwakeFile = Path.Combine(_dir, "stay-awake"),
     };
 
-    private static PowerManager Manager(PowerSettings settings, params UserSession[] sessions) => new(settings, new FakeSessions(sessions));
+    private static PowerManager Manager(PowerSettings settings, params UserSession[] sessions) => new(settings, new FakeSessions(sessions), new ProcessRunner());
 
     [Fact]
     public async Task Sleeps_until_next_run_minus_margin_with_rtcwake_argv()
@@ -119,7 +120,7 @@ public sealed class PowerManagerTests : IDisposable
     public async Task Sessions_are_not_read_when_an_earlier_reason_applies()
     {
         var sessions = new FakeSessions([]);
-        var manager = new PowerManager(Settings, sessions);
+        var manager = new PowerManager(Settings, sessions, new ProcessRunner());
 
         await manager.DecideAsync(s_now, s_now.AddHours(5), jobsRunning: true);
 
@@ -134,7 +135,7 @@ public sealed class PowerManagerTests : IDisposable
         var ran = Path.Combine(_dir, "rtcwake.ran");
         await File.WriteAllTextAsync(rtcwake, $"#!/bin/sh\necho \"$*\" >> '{ran}'\n");
         File.SetUnixFileMode(rtcwake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var manager = new PowerManager(Settings with { RtcwakePath = rtcwake }, new FakeSessions([]));
+        var manager = new PowerManager(Settings with { RtcwakePath = rtcwake }, new FakeSessions([]), new ProcessRunner());
         var sleep = await manager.DecideAsync(s_now, s_now.AddHours(5), jobsRunning: false);
 
         // Act
@@ -151,7 +152,7 @@ public sealed class PowerManagerTests : IDisposable
     [Fact]
     public async Task Missing_rtcwake_fails_with_the_setting_to_fix()
     {
-        var manager = new PowerManager(Settings with { RtcwakePath = Path.Combine(_dir, "no-rtcwake") }, new FakeSessions([]));
+        var manager = new PowerManager(Settings with { RtcwakePath = Path.Combine(_dir, "no-rtcwake") }, new FakeSessions([]), new ProcessRunner());
         var decision = await manager.DecideAsync(s_now, s_now.AddHours(5), jobsRunning: false);
 
         var act = () => manager.SleepAsync(decision);
