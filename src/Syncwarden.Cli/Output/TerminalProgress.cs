@@ -14,7 +14,8 @@ internal sealed class TerminalProgress(bool interactive) : IRunEventSubscriber
     private static readonly TimeSpan s_redrawInterval = TimeSpan.FromMilliseconds(100);
     private DateTimeOffset _lastDraw = DateTimeOffset.MinValue;
     private RunPhase? _lastPhase;
-    private readonly Dictionary<string, RunProgress> _runs = new(StringComparer.Ordinal);
+    // The same fold of events into each run's state as `status` uses.
+    private readonly LiveRuns _runs = new();
     private DateTimeOffset _lastPlain = DateTimeOffset.MinValue;
     private bool _barVisible;
 
@@ -26,24 +27,23 @@ internal sealed class TerminalProgress(bool interactive) : IRunEventSubscriber
     public string Name => "terminal progress";
 
     /// <summary>Called by the hub's task for this watcher, one event at a time.</summary>
-    public ValueTask HandleAsync(RunEvent runEvent, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(RunEvent runEvent, CancellationToken cancellationToken)
     {
         if (runEvent.Job is not { } job)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
-        var next = RunProgress.Apply(_runs.GetValueOrDefault(job), runEvent);
+        var before = _runs.Get(job);
+        await _runs.HandleAsync(runEvent, cancellationToken).ConfigureAwait(false);
+        var next = _runs.Get(job);
         if (next is null)
         {
-            _runs.Remove(job);
             ClearBar();
         }
-        else if (!ReferenceEquals(next, _runs.GetValueOrDefault(job)))
+        else if (!ReferenceEquals(next, before))
         {
-            _runs[job] = next;
             Draw(next);
         }
-        return ValueTask.CompletedTask;
     }
 
     private void Draw(RunProgress p)

@@ -38,27 +38,10 @@ public sealed class RunEventHub : IAsyncDisposable
         return subscription;
     }
 
-    /// <summary>A raw stream of later events (for a web client's event stream); dispose to leave.</summary>
-    public EventStream Open(int progressCapacity = DefaultProgressCapacity)
-    {
-        var stream = new EventStream(this, new EventQueue(progressCapacity));
-        lock (_lock)
-        {
-            _streams = [.. _streams, stream];
-        }
-        return stream;
-    }
-
-    private EventStream[] _streams = [];
-
     public void Publish(RunEvent runEvent)
     {
         // Arrays are replaced, never changed, so the loop needs no lock.
         foreach (var s in Volatile.Read(ref _subscriptions))
-        {
-            s.Queue.Add(runEvent);
-        }
-        foreach (var s in Volatile.Read(ref _streams))
         {
             s.Queue.Add(runEvent);
         }
@@ -101,14 +84,6 @@ public sealed class RunEventHub : IAsyncDisposable
         lock (_lock)
         {
             _subscriptions = [.. _subscriptions.Where(s => s != subscription)];
-        }
-    }
-
-    private void Remove(EventStream stream)
-    {
-        lock (_lock)
-        {
-            _streams = [.. _streams.Where(s => s != stream)];
         }
     }
 
@@ -165,32 +140,6 @@ public sealed class RunEventHub : IAsyncDisposable
             hub.Remove(this);
             queue.Complete();
             await StopReadingAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>A raw subscription read by its owner; progress beyond its capacity drops the oldest.</summary>
-    public sealed class EventStream : IDisposable
-    {
-        private readonly RunEventHub _hub;
-
-        internal EventStream(RunEventHub hub, EventQueue queue)
-        {
-            _hub = hub;
-            Queue = queue;
-        }
-
-        internal EventQueue Queue { get; }
-
-        /// <summary>Progress events dropped because the reader fell behind.</summary>
-        public long Dropped => Queue.Dropped;
-
-        /// <summary>The next event; null after <see cref="Dispose"/>.</summary>
-        public ValueTask<RunEvent?> ReadAsync(CancellationToken cancellationToken = default) => Queue.TakeAsync(cancellationToken);
-
-        public void Dispose()
-        {
-            _hub.Remove(this);
-            Queue.Complete();
         }
     }
 }

@@ -19,17 +19,15 @@ public sealed partial class JobRunner(
     TimeProvider time,
     ProcessRunner runner)
 {
-    private readonly TimeProvider _time = time;
-    private readonly ProcessRunner _runner = runner;
     private readonly RunPipeline _pipeline = new(config, history, runner, time, logger);
 
     /// <exception cref="JobBusyException">The job is already running in another process; nothing was recorded.</exception>
     public async Task<RunRecord> RunAsync(JobConfig job, RunTrigger trigger = RunTrigger.Manual, CancellationToken cancellationToken = default)
     {
-        using var timeout = job.Timeout is { } t ? new CancellationTokenSource(t, _time) : new CancellationTokenSource();
+        using var timeout = job.Timeout is { } t ? new CancellationTokenSource(t, time) : new CancellationTokenSource();
         // One token per run: the caller's (daemon shutdown, SIGTERM, user cancel) and the job's own timeout.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var context = new RunContext(config, job, trigger, new RunReporter(events, _time, job.Name, job.Syncs.Count), _time, linked.Token, timeout.Token);
+        var context = new RunContext(config, job, trigger, events, time, linked.Token, timeout.Token);
 
         var entered = new Stack<IRunStep>();
         RunRecord? result = null;

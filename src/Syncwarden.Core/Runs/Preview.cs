@@ -13,7 +13,6 @@ public sealed class SyncPreview
     private readonly long[] _counts = new long[4];
     private readonly long[] _bytes = new long[4];
     private readonly List<ItemizedChange> _items = [];
-    private readonly int[] _kept = new int[4];
 
     internal SyncPreview(string source, string destination, int itemLimit)
     {
@@ -33,15 +32,13 @@ public sealed class SyncPreview
     internal void Add(ItemizedChange change)
     {
         var k = (int)change.Kind;
-        _counts[k]++;
+        if (++_counts[k] <= ItemLimit)
+        {
+            _items.Add(change);
+        }
         if (!change.IsDirectory)
         {
             _bytes[k] += change.Size;
-        }
-        if (_kept[k] < ItemLimit)
-        {
-            _kept[k]++;
-            _items.Add(change);
         }
     }
 
@@ -105,10 +102,11 @@ public sealed partial class JobRunner
     public async Task<IReadOnlyList<SyncPreview>> PlanAsync(JobConfig job, int itemLimit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var builder = new RsyncCommandBuilder(config, job);
+        var previewer = new Previewer(runner);
         var previews = new List<SyncPreview>();
         foreach (var sync in job.Syncs)
         {
-            previews.Add(await new Previewer(_runner).PreviewAsync(builder, sync, RunFilters.None, itemLimit, cancellationToken).ConfigureAwait(false));
+            previews.Add(await previewer.PreviewAsync(builder, sync, RunFilters.None, itemLimit, cancellationToken).ConfigureAwait(false));
         }
         return previews;
     }

@@ -14,7 +14,7 @@ internal sealed class RunContext(
     SyncwardenConfig config,
     JobConfig job,
     RunTrigger trigger,
-    RunReporter report,
+    RunEventHub events,
     TimeProvider time,
     CancellationToken cancellationToken,
     CancellationToken timeoutToken)
@@ -22,7 +22,6 @@ internal sealed class RunContext(
     public SyncwardenConfig Config { get; } = config;
     public JobConfig Job { get; } = job;
     public RunTrigger Trigger { get; } = trigger;
-    public RunReporter Report { get; } = report;
     public TimeProvider Time { get; } = time;
 
     /// <summary>The run's one token: the caller's (daemon shutdown, SIGTERM, user cancel) linked with the job timeout.</summary>
@@ -37,8 +36,16 @@ internal sealed class RunContext(
     /// <summary>The run log; set by the history step, before any step that writes to it.</summary>
     public RunLog Log { get; set; } = RunLog.Null;
 
+    /// <summary>Publishes this run's events, stamped with the job, the record's id and the clock.</summary>
+    public RunReporter Report => _report ??= new RunReporter(events, this);
+
+    private RunReporter? _report;
+
     /// <summary>Extra rsync filter files for the syncs (written by plugins).</summary>
     public RunFilters Filters { get; set; } = RunFilters.None;
+
+    /// <summary>The end of an error that stopped the run before any sync started.</summary>
+    public const string AbortedBeforeTransfer = "; the run was aborted, nothing was transferred";
 
     /// <summary>A finished copy of the record: the step that calls this stops the run with that result.</summary>
     public RunRecord End(RunResult result, string? error, int? exitCode = null) =>

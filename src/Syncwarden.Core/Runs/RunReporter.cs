@@ -1,24 +1,28 @@
 using Syncwarden.Events;
+using Syncwarden.History;
 using Syncwarden.Rsync;
 
 namespace Syncwarden.Runs;
 
-/// <summary>Publishes one run's events, stamped with the job, the run id and the clock.</summary>
-internal sealed class RunReporter(RunEventHub hub, TimeProvider time, string job, int syncCount)
+/// <summary>Publishes one run's events, stamped with its job, the id of its record (0 before admission) and the clock.</summary>
+internal sealed class RunReporter(RunEventHub hub, RunContext run)
 {
-    public long RunId { get; set; }
+    private string Job => run.Job.Name;
+    private long RunId => run.Record.Id;
+    private int SyncCount => run.Job.Syncs.Count;
+    private DateTimeOffset Now => run.Time.GetUtcNow();
 
-    public void Started(History.RunRecord record) => hub.Publish(new RunStarted(time.GetUtcNow(), record, syncCount));
+    public void Started(RunRecord record) => hub.Publish(new RunStarted(Now, record, SyncCount));
 
     public void Stage(RunPhase stage, int syncIndex = 0, string? sync = null, string? detail = null) =>
-        hub.Publish(new RunStageChanged(time.GetUtcNow(), job, RunId, stage, syncIndex, syncCount, sync, detail));
+        hub.Publish(new RunStageChanged(Now, Job, RunId, stage, syncIndex, SyncCount, sync, detail));
 
-    public void Waiting(string reason) => hub.Publish(new RunWaiting(time.GetUtcNow(), job, RunId, reason));
+    public void Waiting(string reason) => hub.Publish(new RunWaiting(Now, Job, RunId, reason));
 
     public void Progress(int syncIndex, string sync, RsyncProgress transfer) =>
-        hub.Publish(new RunProgressed(time.GetUtcNow(), job, RunId, syncIndex, syncCount, sync, transfer));
+        hub.Publish(new RunProgressed(Now, Job, RunId, syncIndex, SyncCount, sync, transfer));
 
-    public void Warning(string message) => hub.Publish(new RunWarning(time.GetUtcNow(), job, RunId, message));
+    public void Warning(string message) => hub.Publish(new RunWarning(Now, Job, RunId, message));
 
-    public void Finished(History.RunRecord record) => hub.Publish(new RunFinished(time.GetUtcNow(), record));
+    public void Finished(RunRecord record) => hub.Publish(new RunFinished(Now, record));
 }

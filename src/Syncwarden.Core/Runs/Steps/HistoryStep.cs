@@ -19,7 +19,6 @@ internal sealed class HistoryStep(HistoryStore history, ILogger logger) : IRunSt
         var logPath = Path.Combine(context.Config.StateDir, "logs",
             $"{started.ToLocalTime().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{id:D6}-{job.Name}.log");
         context.Record = record with { Id = id, LogFile = logPath };
-        context.Report.RunId = id;
         try
         {
             context.Log = new RunLog(logPath, context.Time);

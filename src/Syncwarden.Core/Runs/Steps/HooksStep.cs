@@ -34,14 +34,12 @@ internal sealed class HooksStep(HookRunner hooks, ILogger logger) : IRunStep
             }
             if (outcome.Cancelled)
             {
-                return context.Stopped($"while {label} was running", NothingTransferred);
+                return context.Stopped($"while {label} was running", "; nothing was transferred");
             }
-            return context.End(RunResult.Failed, outcome.Describe(hook.Timeout) + "; the run was aborted, nothing was transferred");
+            return context.End(RunResult.Failed, outcome.Describe(hook.Timeout) + RunContext.AbortedBeforeTransfer);
         }
         return null;
     }
-
-    public const string NothingTransferred = "; nothing was transferred";
 
     public async Task<RunRecord> AfterAsync(RunContext context, RunRecord result)
     {

@@ -24,7 +24,7 @@ internal sealed class PluginsStep(HookRunner hooks) : IRunStep
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var message = $"plugins: {ex.Message}; the run was aborted, nothing was transferred";
+            var message = $"plugins: {ex.Message}" + RunContext.AbortedBeforeTransfer;
             context.Log.Note(message);
             return context.End(RunResult.Failed, message);
         }
@@ -61,8 +61,8 @@ internal sealed class PluginsStep(HookRunner hooks) : IRunStep
                 continue;
             }
             return outcome.Cancelled
-                ? context.Stopped($"while {label} was running", "; the run was aborted, nothing was transferred")
-                : context.End(RunResult.Failed, outcome.Describe(command.Timeout) + "; the run was aborted, nothing was transferred");
+                ? context.Stopped($"while {label} was running", RunContext.AbortedBeforeTransfer)
+                : context.End(RunResult.Failed, outcome.Describe(command.Timeout) + RunContext.AbortedBeforeTransfer);
         }
 
         foreach (var (kind, file) in new[] { ("include", include), ("exclude", exclude) })
