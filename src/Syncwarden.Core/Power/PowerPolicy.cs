@@ -44,8 +44,13 @@ public sealed class PowerPolicy(
     private async Task OnIdleAsync(DateTimeOffset? nextRun, CancellationToken cancellationToken)
     {
         var config = configuration.Current;
-        if (!config.Power.SleepAfterRun || !_armed)
+        if (!config.Power.SleepAfterRun)
         {
+            return;
+        }
+        if (!_armed)
+        {
+            logger.LogDebug("power: already slept in this idle period; staying up until the next run has finished");
             return;
         }
         var power = new PowerManager(config.Power, sessions, runner);
@@ -56,6 +61,10 @@ public sealed class PowerPolicy(
         {
             logger.LogInformation("power: {Decision}", decision.Describe());
             _lastDecision = text;
+        }
+        else
+        {
+            logger.LogDebug("power: {Decision} (unchanged)", decision.Describe());
         }
         if (decision is not Sleep)
         {

@@ -57,12 +57,16 @@ public sealed class DaemonPowerTests
         // Act
         await using var daemon = await SyncwardenCli.StartAsync(["-c", config.ConfigPath, "daemon"]);
         var called = await Eventually(() => File.Exists(argvFile), TimeSpan.FromSeconds(30));
-        await Task.Delay(3000);
+        // A reload wakes the scheduler, which announces idle again: the policy's answer is logged (debug).
+        var reload = await SyncwardenCli.RunAsync(["-c", config.ConfigPath, "reload"]);
+        var askedAgain = await Eventually(() => daemon.StandardErrorSoFar.Contains("already slept in this idle period", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         await daemon.TerminateAsync();
         var exit = await daemon.WaitAsync(TimeSpan.FromSeconds(30));
 
         // Assert
         called.Should().BeTrue(exit.StandardError);
+        reload.ExitCode.Should().Be(0, reload.ToString());
+        askedAgain.Should().BeTrue(exit.StandardError);
         var calls = File.ReadAllLines(argvFile);
         calls.Should().ContainSingle("after waking up the daemon stays up until the next run has finished");
         calls[0].Trim().Should().Be($"-m mem -t {next.AddMinutes(-10).ToUnixTimeSeconds()}");
@@ -80,11 +84,15 @@ public sealed class DaemonPowerTests
 
         await using var daemon = await SyncwardenCli.StartAsync(["-c", config.ConfigPath, "daemon"]);
         var said = await Eventually(() => daemon.StandardErrorSoFar.Contains("staying awake", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        await Task.Delay(2000);
+        // A reload wakes the scheduler, which announces idle again: the second decision is logged (debug).
+        var reload = await SyncwardenCli.RunAsync(["-c", config.ConfigPath, "reload"]);
+        var decidedAgain = await Eventually(() => daemon.StandardErrorSoFar.Contains("(unchanged)", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         await daemon.TerminateAsync();
         var exit = await daemon.WaitAsync(TimeSpan.FromSeconds(30));
 
         said.Should().BeTrue(exit.StandardError);
+        reload.ExitCode.Should().Be(0, reload.ToString());
+        decidedAgain.Should().BeTrue(exit.StandardError);
         exit.StandardError.Should().Contain(stayAwake);
         File.Exists(argvFile).Should().BeFalse("rtcwake is never run while the stay-awake file exists");
     }

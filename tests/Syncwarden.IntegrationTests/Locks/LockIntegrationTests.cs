@@ -151,7 +151,11 @@ public sealed class LockIntegrationTests(SshServerFixture fixture)
 
         // Act
         await using var acquire = await config.StartCliAsync("lock", "acquire", name, "--poll", "1s", "--wait", "1m");
-        await Task.Delay(1000);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!acquire.StandardErrorSoFar.Contains("waiting for job job", StringComparison.Ordinal) && !acquire.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
         var acquireWaited = !acquire.HasExited && !File.Exists(name);
         var runResult = await run.WaitAsync(TimeSpan.FromSeconds(60));
         var runEnded = DateTime.UtcNow;
