@@ -7,6 +7,10 @@ namespace Syncwarden.Cli.Commands;
 
 internal static class CheckCommand
 {
+    // Text output stays readable for a huge file; --json always has everything.
+    private const int ListedJobs = 20;
+    private const int ListedErrors = 200;
+
     public static Command Create()
     {
         var command = new Command("check", "Validate the configuration file and print every error (exit 0 valid, 1 invalid)");
@@ -25,13 +29,19 @@ internal static class CheckCommand
             else if (result.IsValid)
             {
                 var config = result.Config!;
-                Console.WriteLine($"{path}: OK, {config.Jobs.Count} job(s): {string.Join(", ", config.Jobs.Select(j => j.Name))}");
+                var names = string.Join(", ", config.Jobs.Take(ListedJobs).Select(j => j.Name));
+                var more = config.Jobs.Count > ListedJobs ? $" and {config.Jobs.Count - ListedJobs} more" : "";
+                Console.WriteLine($"{path}: OK, {config.Jobs.Count} job(s): {names}{more}");
             }
             else
             {
-                foreach (var error in result.Errors)
+                foreach (var error in result.Errors.Take(ListedErrors))
                 {
                     Console.Error.WriteLine(error.ToString());
+                }
+                if (result.Errors.Count > ListedErrors)
+                {
+                    Console.Error.WriteLine($"... and {result.Errors.Count - ListedErrors} more; check --json lists them all");
                 }
                 Console.Error.WriteLine($"{path}: {result.Errors.Count} error(s)");
             }

@@ -32,6 +32,10 @@ public static partial class ConfigLoader
             // A broken host is still recorded so jobs naming it do not get a second, misleading error.
             hosts[name] = BindHost(name, value, path, reader) ?? new HostConfig { Name = name, Address = "" };
         }
+        foreach (var (name, _, value) in map.Duplicates)
+        {
+            _ = BindHost(name, value, map.PathOf(name), reader);
+        }
         return hosts;
     }
 

@@ -39,6 +39,11 @@ public static partial class ConfigLoader
                 jobs.Add(job);
             }
         }
+        foreach (var (name, _, value) in map.Duplicates)
+        {
+            // The repeat itself was reported; its own mistakes are reported too, so fixing the name reveals no new ones.
+            _ = BindJob(name, value, map.PathOf(name), hosts, reader);
+        }
         return jobs;
     }
 

@@ -13,18 +13,17 @@ public static partial class ConfigLoader
     {
         var cronNode = map.Get("schedule");
         var everyNode = map.Get("every");
+        // Each is checked even when both are given, so every mistake shows at once.
+        var cron = cronNode is null ? null : BindCron(cronNode, map.PathOf("schedule"), reader);
+        var every = everyNode is null ? null : BindEvery(everyNode, map.PathOf("every"), reader);
         if (cronNode is not null && everyNode is not null)
         {
             reader.Error(everyNode, map.PathOf("every"), "a job takes either schedule: or every:, not both",
                 "keep one, e.g. schedule: \"0 1 * * *\" or every: { days: 1, at: \"01:00\" }");
         }
-        else if (cronNode is not null && BindCron(cronNode, map.PathOf("schedule"), reader) is { } cron)
+        else if (((ISchedule?)cron ?? every) is { } schedule)
         {
-            job = job with { Schedule = cron };
-        }
-        else if (everyNode is not null && BindEvery(everyNode, map.PathOf("every"), reader) is { } every)
-        {
-            job = job with { Schedule = every };
+            job = job with { Schedule = schedule };
         }
         if (map.Get("catch-up") is { } catchUp && reader.Boolean(catchUp, map.PathOf("catch-up"), "catch-up: false") is { } c)
         {

@@ -17,9 +17,17 @@ public static partial class ConfigLoader
         var parser = new Parser(new StringReader(yaml));
         try
         {
+            var depth = 0;
             while (parser.MoveNext())
             {
-                events.Add(parser.Current!);
+                var current = parser.Current!;
+                events.Add(current);
+                // Stop reading runaway nesting early; YamlShape explains it with its position.
+                depth += current is MappingStart or SequenceStart ? 1 : current is MappingEnd or SequenceEnd ? -1 : 0;
+                if (depth > YamlShape.MaxDepth)
+                {
+                    break;
+                }
             }
         }
         catch (YamlException ex)
@@ -45,7 +53,13 @@ public static partial class ConfigLoader
         if (documents > 1)
         {
             var second = events.Where(e => e is DocumentStart).Skip(1).First();
-            reader.SyntaxError(second.Start, "the file holds more than one YAML document ('---'); syncwarden reads exactly one");
+            reader.Error(second.Start, "", "the file holds more than one YAML document (a second '---' starts here); syncwarden reads exactly one",
+                "merge the documents into one mapping and remove the '---' line; keep other configurations in files of their own and choose one with --config");
+            return null;
+        }
+        if (YamlShape.Check(events) is { } shape)
+        {
+            reader.Error(shape.At, "", shape.Message, shape.Hint);
             return null;
         }
 
@@ -112,9 +126,11 @@ public static partial class ConfigLoader
                     if (events[i] is Scalar key && !seen.Add(key.Value))
                     {
                         var keyPath = ConfigReader.Join(path, key.Value);
-                        reader.Error(key.Start, keyPath, $"duplicate key '{key.Value}'; only one is allowed here",
+                        reader.Error(key.Start, keyPath, $"duplicate key '{ConfigReader.Excerpt(key.Value)}'; only one is allowed here",
                             "remove or merge the repeated entry");
-                        i = SkipNode(events, SkipNode(events, i));
+                        // Kept under a name no one can write, so a named entry's (a job's, a host's) own errors are still reported.
+                        kept.Add(ConfigReader.MarkDuplicate(key, i));
+                        i = CopyNode(events, i + 1, kept, reader, keyPath);
                         continue;
                     }
                     var childPath = events[i] is Scalar k ? ConfigReader.Join(path, k.Value) : path;
@@ -136,25 +152,6 @@ public static partial class ConfigLoader
                 kept.Add(events[i]);
                 return i + 1;
         }
-    }
-
-    private static int SkipNode(List<ParsingEvent> events, int i)
-    {
-        var depth = 0;
-        do
-        {
-            if (events[i] is MappingStart or SequenceStart)
-            {
-                depth++;
-            }
-            else if (events[i] is MappingEnd or SequenceEnd)
-            {
-                depth--;
-            }
-            i++;
-        }
-        while (depth > 0);
-        return i;
     }
 
     /// <summary>Feeds already-parsed events to <see cref="YamlStream.Load(IParser)"/>.</summary>

@@ -33,13 +33,25 @@ public static partial class ConfigLoader
         return string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultPath : fromEnvironment;
     }
 
+    /// <summary>Largest configuration file read; a real one is a few kilobytes, and this bounds memory and time.</summary>
+    public const int MaxFileBytes = 4 * 1024 * 1024;
+
     /// <summary>Reads, permission-checks and validates the file at <paramref name="path"/>.</summary>
     public static ConfigLoadResult Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            return FileProblem(path, "this is a directory, not a configuration file",
+                $"name the file itself, e.g. {Path.Combine(path, "syncwarden.yaml")}");
+        }
         string yaml;
         try
         {
-            yaml = File.ReadAllText(path);
+            if (ReadBounded(path) is not { } text)
+            {
+                return TooLarge(path);
+            }
+            yaml = text;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -59,6 +71,29 @@ public static partial class ConfigLoader
         return ParseCore(yaml, path, checkPermissions: true);
     }
 
+    // Reads at most one byte past the limit, so a huge file or an endless device is never read whole. Null when too large.
+    private static string? ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        var buffer = new byte[MaxFileBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+        {
+            length += read;
+        }
+        if (length > MaxFileBytes)
+        {
+            return null;
+        }
+        using var reader = new StreamReader(new MemoryStream(buffer, 0, length), detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    private static ConfigLoadResult TooLarge(string path) =>
+        FileProblem(path, $"the configuration file is larger than the {MaxFileBytes / (1024 * 1024)} MiB limit",
+            "check that --config names the right file; a configuration with hundreds of jobs is still far smaller");
+
     /// <summary>Validates YAML text; <paramref name="sourceFile"/> is only used in error messages. No permission check.</summary>
     public static ConfigLoadResult Parse(string yaml, string sourceFile) => ParseCore(yaml, sourceFile, checkPermissions: false);
 
@@ -67,6 +102,10 @@ public static partial class ConfigLoader
 
     private static ConfigLoadResult ParseCore(string yaml, string sourceFile, bool checkPermissions)
     {
+        if (yaml.Length > MaxFileBytes)
+        {
+            return TooLarge(sourceFile);
+        }
         var reader = new ConfigReader(sourceFile);
         var root = ReadYaml(yaml, reader);
         SyncwardenConfig? config = null;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Syncwarden.Configuration;
@@ -18,8 +19,11 @@ internal sealed partial class ConfigReader(string file)
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
+    /// <summary>Longest stretch of a value echoed in a message; longer ones are cut in the middle.</summary>
+    public const int MaxEcho = 120;
+
     public void Error(Mark at, string key, string message, string? hint = null) =>
-        _errors.Add(new ConfigError(File, (int)at.Line, (int)at.Column, key, message, hint));
+        _errors.Add(new ConfigError(File, (int)at.Line, (int)at.Column, Excerpt(key), ExcerptWords(message), hint is null ? null : ExcerptWords(hint)));
 
     public void Error(YamlNode at, string key, string message, string? hint = null) => Error(at.Start, key, message, hint);
 
@@ -36,9 +40,43 @@ internal sealed partial class ConfigReader(string file)
         _ when IsNull(node) => "nothing",
         YamlMappingNode => "a mapping (key: value lines)",
         YamlSequenceNode => "a list",
-        YamlScalarNode s => $"\"{s.Value}\"",
+        YamlScalarNode s => $"\"{Excerpt(s.Value ?? "")}\"",
         _ => "something else",
     };
+
+    /// <summary>The value itself when short; else its start and end around a count of what was left out, at most <see cref="MaxEcho"/> characters.</summary>
+    public static string Excerpt(string value)
+    {
+        if (value.Length <= MaxEcho)
+        {
+            return value;
+        }
+        // The marker's own length depends on the count; 40 characters leave room for any count.
+        const int Keep = (MaxEcho - 40) / 2;
+        return $"{value[..Keep]}…({(value.Length - (2 * Keep)).ToString(CultureInfo.InvariantCulture)} characters left out)…{value[^Keep..]}";
+    }
+
+    // A message quotes values inside its own words; each word is cut on its own, then the whole.
+    private static string ExcerptWords(string text)
+    {
+        if (text.Length <= MaxEcho)
+        {
+            return text;
+        }
+        var words = text.Split(' ');
+        var shortened = string.Join(' ', words.Select(Excerpt));
+        return shortened.Length <= 4 * MaxEcho ? shortened : Excerpt(shortened);
+    }
+
+    // A repeated key is kept under a name YAML text cannot produce, so its value can still be checked.
+    private const char DuplicateMark = '\0';
+
+    public static Scalar MarkDuplicate(Scalar key, int position) =>
+        new(key.Anchor, key.Tag, $"{DuplicateMark}{position.ToString(CultureInfo.InvariantCulture)}{DuplicateMark}{key.Value}",
+            key.Style, key.IsPlainImplicit, key.IsQuotedImplicit, key.Start, key.End, key.IsKey);
+
+    private static string? DuplicateOf(string key) =>
+        key.Length > 0 && key[0] == DuplicateMark ? key[(key.IndexOf(DuplicateMark, 1) + 1)..] : null;
 
     /// <summary>
     /// Opens a mapping and reports keys that are not in <paramref name="known"/>. An empty value (<c>log:</c>)
@@ -57,11 +95,18 @@ internal sealed partial class ConfigReader(string file)
         }
 
         var entries = new List<(YamlScalarNode Key, YamlNode Value)>();
+        var duplicates = new List<(string Name, YamlScalarNode Key, YamlNode Value)>();
         foreach (var (keyNode, value) in mapping.Children)
         {
             if (keyNode is not YamlScalarNode key || key.Value is null)
             {
                 Error(keyNode, path, $"a key must be plain text, got {Describe(keyNode)}");
+                continue;
+            }
+            if (DuplicateOf(key.Value) is { } repeated)
+            {
+                // Reported when the file was read; a named entry's copy is still checked by its binder.
+                duplicates.Add((repeated, key, value));
                 continue;
             }
             if (known.Count > 0 && !known.Contains(key.Value))
@@ -71,7 +116,7 @@ internal sealed partial class ConfigReader(string file)
             }
             entries.Add((key, value));
         }
-        return new MappingView(this, path, mapping.Start, entries);
+        return new MappingView(this, path, mapping.Start, entries, duplicates);
     }
 
     /// <summary>Opens a list; an empty value reads as an empty list. Returns null, after reporting, when the node is not a list.</summary>

@@ -9,8 +9,10 @@ internal sealed class MappingView
     private readonly ConfigReader _reader;
     private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> _byKey;
 
-    public MappingView(ConfigReader reader, string path, Mark start, IReadOnlyList<(YamlScalarNode Key, YamlNode Value)> entries)
+    public MappingView(ConfigReader reader, string path, Mark start, IReadOnlyList<(YamlScalarNode Key, YamlNode Value)> entries,
+        IReadOnlyList<(string Name, YamlScalarNode Key, YamlNode Value)>? duplicates = null)
     {
+        Duplicates = duplicates ?? [];
         _reader = reader;
         Path = path;
         Start = start;
@@ -24,6 +26,9 @@ internal sealed class MappingView
 
     /// <summary>Entries in file order.</summary>
     public IReadOnlyList<(YamlScalarNode Key, YamlNode Value)> Entries { get; }
+
+    /// <summary>Later entries whose key repeats an earlier one: already reported, never bound, but a named entry's own errors are worth checking.</summary>
+    public IReadOnlyList<(string Name, YamlScalarNode Key, YamlNode Value)> Duplicates { get; }
 
     public string PathOf(string key) => ConfigReader.Join(Path, key);
 
