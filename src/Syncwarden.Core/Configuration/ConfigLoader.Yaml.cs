@@ -63,15 +63,14 @@ public static partial class ConfigLoader
             return null;
         }
 
-        var kept = new List<ParsingEvent>(events.Count);
-        var i = 0;
-        while (i < events.Count)
-        {
-            i = IsNodeStart(events[i]) ? CopyNode(events, i, kept, reader, "") : CopyOne(events, i, kept);
-        }
-
         try
         {
+            var kept = new List<ParsingEvent>(events.Count);
+            var i = 0;
+            while (i < events.Count)
+            {
+                i = IsNodeStart(events[i]) ? CopyNode(events, i, kept, reader, "") : CopyOne(events, i, kept);
+            }
             var stream = new YamlStream();
             stream.Load(new EventReplay(kept));
             return stream.Documents[0].RootNode;
@@ -148,9 +147,12 @@ public static partial class ConfigLoader
                 }
                 kept.Add(events[i]);
                 return i + 1;
-            default:
+            case Scalar or AnchorAlias:
                 kept.Add(events[i]);
                 return i + 1;
+            default:
+                // YamlDotNet can close a mapping right after a key (a lone ':' on the last line).
+                throw new SemanticErrorException(events[i - 1].Start, events[i - 1].End, "a key has no value here");
         }
     }
 

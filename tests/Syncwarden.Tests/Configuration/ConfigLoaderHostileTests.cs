@@ -271,4 +271,18 @@ public sealed class ConfigLoaderHostileTests : IDisposable
         errors[1].Message.Should().Be("a job takes either schedule: or every:, not both");
         errors[2].Message.Should().Be("unknown key 'fortnights'");
     }
+
+    [Fact]
+    public void Lone_colon_on_the_last_line_is_a_syntax_error_not_a_crash()
+    {
+        // Found by the loader fuzz test: YamlDotNet closes the mapping right after the empty key.
+        const string yaml = "power:\n  sleep-after-run: true\n:";
+
+        // Act
+        var error = ConfigErrors.Single(yaml);
+
+        // Assert
+        error.Line.Should().Be(3);
+        error.Message.Should().Be("invalid YAML: a key has no value here");
+    }
 }
