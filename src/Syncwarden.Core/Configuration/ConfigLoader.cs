@@ -166,6 +166,7 @@ public static partial class ConfigLoader
         {
             config = config with { RunLogs = BindRunLogs(runLogs, reader) };
         }
+        CheckPaths(root, config, reader);
         return config;
     }
 

@@ -83,6 +83,32 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public async Task Check_refuses_a_root_destination_and_one_holding_the_state_dir_with_the_reasons()
+    {
+        using var dir = new TempDir("check");
+        var config = new TestConfig(dir)
+            .Job("wipe", """
+                direction: local
+                options: [--delete]
+                syncs: [ { source: /srv/data, destination: / } ]
+                """)
+            .Job("nest", $$"""
+                direction: local
+                syncs: [ { source: /srv/data, destination: {{TestConfig.Q(dir.Path)}} } ]
+                """);
+
+        var check = await config.RunCliAsync("check");
+
+        check.ExitCode.Should().Be(1);
+        check.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            $"{config.ConfigPath}:7:48: jobs.wipe.syncs[0].destination: destination \"/\" is the root folder of this machine: a sync into it can overwrite "
+                + "or (with --delete) remove the whole system (hint: name the folder meant for the copy, such as a backup disk's mount point (/mnt/backup) or a folder below it)",
+            $"{config.ConfigPath}:10:48: jobs.nest.syncs[0].destination: destination \"{dir.Path}\" contains syncwarden's state-dir ({config.StateDir}): a sync into it "
+                + $"can overwrite or (with --delete) remove the run history and locks (hint: choose a destination that neither is nor contains {config.StateDir}, or move state-dir)",
+            $"{config.ConfigPath}: 2 error(s)");
+    }
+
+    [Fact]
     public async Task Config_path_comes_from_the_environment_when_not_given()
     {
         using var dir = new TempDir("check");
