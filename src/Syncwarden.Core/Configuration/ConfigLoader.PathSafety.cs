@@ -191,8 +191,8 @@ public static partial class ConfigLoader
     {
         ("[]", YamlSequenceNode list) => list.Children.Select((item, index) => (item, $"{path}[{index}]")),
         (_, YamlMappingNode map) => map.Children
-            .Where(c => c.Key is YamlScalarNode { Value: { } key } && (segment == "*" || key == segment))
-            .Select(c => (c.Value, ConfigReader.Join(path, ((YamlScalarNode)c.Key).Value!))),
+            .Where(c => c.Key is YamlScalarNode { Value: { } key } && (segment == "*" || ConfigReader.KeyName(key) == segment))
+            .Select(c => (c.Value, ConfigReader.Join(path, ConfigReader.KeyName(((YamlScalarNode)c.Key).Value!)))),
         _ => [],
     };
 }

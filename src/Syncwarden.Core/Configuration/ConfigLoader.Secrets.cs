@@ -42,7 +42,7 @@ public static partial class ConfigLoader
             case YamlMappingNode mapping:
                 foreach (var (key, value) in mapping.Children)
                 {
-                    var name = (key as YamlScalarNode)?.Value ?? "";
+                    var name = ConfigReader.KeyName((key as YamlScalarNode)?.Value ?? "");
                     var childPath = ConfigReader.Join(path, name);
                     if (SecretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase)) && HasValue(value))
                     {

@@ -78,6 +78,9 @@ internal sealed partial class ConfigReader(string file)
     private static string? DuplicateOf(string key) =>
         key.Length > 0 && key[0] == DuplicateMark ? key[(key.IndexOf(DuplicateMark, 1) + 1)..] : null;
 
+    /// <summary>The key as written in the file, also for a repeated key kept under its internal name.</summary>
+    public static string KeyName(string key) => DuplicateOf(key) ?? key;
+
     /// <summary>
     /// Opens a mapping and reports keys that are not in <paramref name="known"/>. An empty value (<c>log:</c>)
     /// reads as an empty mapping so defaults apply. Returns null, after reporting, when the node is not a mapping.

@@ -285,4 +285,29 @@ public sealed class ConfigLoaderHostileTests : IDisposable
         error.Line.Should().Be(3);
         error.Message.Should().Be("invalid YAML: a key has no value here");
     }
+
+    [Fact]
+    public void Whole_file_checks_name_a_repeated_job_as_written()
+    {
+        // Arrange: the path checks and the secrets check walk the file again after binding.
+        const string yaml = """
+            jobs:
+              a:
+                direction: local
+                syncs: [{ source: /srv/a, destination: /backup/a }]
+              a:
+                direction: local
+                exclude-from: [rel.txt]
+                syncs: [{ source: /srv/a, destination: / }]
+            """;
+
+        // Act
+        var errors = ConfigErrors.Of(yaml);
+
+        // Assert
+        errors.Select(e => (e.Line, e.Key)).Should().Equal(
+            (5, "jobs.a"),
+            (7, "jobs.a.exclude-from[0]"),
+            (8, "jobs.a.syncs[0].destination"));
+    }
 }
