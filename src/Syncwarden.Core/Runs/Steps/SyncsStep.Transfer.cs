@@ -83,7 +83,7 @@ internal sealed partial class SyncsStep
         {
             message += $"; {failedPaths.Count} path(s) failed: " + string.Join(", ", failedPaths.Take(5)) + (failedPaths.Count > 5 ? ", ..." : "");
         }
-        return new SyncOutcome(cls, code, message, false, FailureText.Retryable(code, ssh) && cls == ExitCodeClass.Failure) { FailedPaths = failedPaths };
+        return new SyncOutcome(cls, code, message, false, FailureText.Retryable(code, ssh) && cls == ExitCodeClass.Failure) { FailedPaths = failedPaths, Ssh = ssh };
     }
 
     /// <summary>
