@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Syncwarden.Cli.Commands;
 
 namespace Syncwarden.Cli;
@@ -20,19 +21,7 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Syncwarden: replicate data with rsync over ssh, on a schedule, safely.");
-        root.Options.Add(ConfigOption);
-        root.Subcommands.Add(CheckCommand.Create());
-        root.Subcommands.Add(PlanCommand.Create());
-        root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(StatusCommand.Create());
-        root.Subcommands.Add(HistoryCommand.Create());
-        root.Subcommands.Add(DaemonCommand.Create());
-        root.Subcommands.Add(ReloadCommand.Create());
-        root.Subcommands.Add(LockCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
-
-        var parse = root.Parse(args);
+        var parse = CreateRoot().Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -60,6 +49,27 @@ internal static class CliApp
             await Console.Error.WriteLineAsync("syncwarden: " + ex.Message).ConfigureAwait(false);
             return Failed;
         }
+    }
+
+    /// <summary>The command tree, with help that shows optional arguments as optional (<see cref="CliHelpAction"/>).</summary>
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("Syncwarden: replicate data with rsync over ssh, on a schedule, safely.");
+        root.Options.Add(ConfigOption);
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(DaemonCommand.Create());
+        root.Subcommands.Add(ReloadCommand.Create());
+        root.Subcommands.Add(LockCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            help.Action = new CliHelpAction((HelpAction)help.Action!);
+        }
+        return root;
     }
 }
 

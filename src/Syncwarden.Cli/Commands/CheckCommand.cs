@@ -24,7 +24,7 @@ internal static class CheckCommand
                 var json = new CheckJson(path, result.IsValid,
                     [.. result.Errors.Select(e => new CheckErrorJson(e.File, e.Line, e.Column, e.Key, e.Message, e.Hint))],
                     result.Config?.Jobs.Select(j => j.Name).ToList() ?? []);
-                Console.WriteLine(JsonSerializer.Serialize(json, CliJson.Default.CheckJson));
+                Console.WriteLine(JsonSerializer.Serialize(json, CliJson.Readable.CheckJson));
             }
             else if (result.IsValid)
             {

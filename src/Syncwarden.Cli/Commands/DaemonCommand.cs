@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
+using Syncwarden.Cli.Output;
 using Syncwarden.Configuration;
 using Syncwarden.Daemon;
 using Syncwarden.Systemd;
@@ -26,7 +27,7 @@ internal static class DaemonCommand
                 ?? throw new UserError($"another syncwarden daemon is already running for state dir {config.StateDir} ({holder}); stop it first", CliApp.Failed);
 
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Logging.AddSyncwardenLogging(config.Log);
+            builder.Logging.AddSyncwardenLogging(config.Log, new StderrLine(Console.Error));
             builder.Services.AddSyncwarden(config, () => ConfigLoader.Load(configPath)).AddSyncwardenDaemon(config);
             using var host = builder.Build();
             // The notifier has read NOTIFY_SOCKET; rsync, ssh and hooks must not inherit it.

@@ -33,7 +33,7 @@ internal static class HistoryCommand
             var runs = history.History(name, count);
             if (parse.GetValue(CliApp.JsonOption))
             {
-                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<RunJson>>([.. runs.Select(RunJson.From)], CliJson.Default.IReadOnlyListRunJson));
+                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<RunJson>>([.. runs.Select(RunJson.From)], CliJson.Readable.IReadOnlyListRunJson));
                 return CliApp.Ok;
             }
             if (runs.Count == 0)

@@ -90,7 +90,7 @@ internal static class LockCommand
                 r.Age is { } a ? Math.Round(a.TotalSeconds, 1) : null, r.Error)).ToList();
             if (parse.GetValue(CliApp.JsonOption))
             {
-                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<LockJson>>(json, CliJson.Default.IReadOnlyListLockJson));
+                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<LockJson>>(json, CliJson.Readable.IReadOnlyListLockJson));
                 return CliApp.Ok;
             }
             var table = new TextTable("JOB", "KIND", "LOCK", "STATE", "AGE", "HOLDER");

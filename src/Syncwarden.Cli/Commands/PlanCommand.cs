@@ -26,14 +26,14 @@ internal static class PlanCommand
             var config = CliContext.LoadConfig(parse);
             var job = JobArguments.Select(config, [parse.GetValue(jobArg)!])[0];
             var max = parse.GetValue(all) ? int.MaxValue : Math.Max(0, parse.GetValue(limit));
-            await using var services = CliServices.Build(config, ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)));
+            await using var services = CliServices.Build(config, ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)), new StderrLine(Console.Error));
             // One more item than shown per kind tells whether the list was cut.
             var previews = await services.GetRequiredService<JobRunner>().PlanAsync(job, max == int.MaxValue ? max : max + 1, cancellationToken).ConfigureAwait(false);
 
             var plan = new PlanJson(job.Name, [.. previews.Select(p => ToJson(p, max))]);
             if (parse.GetValue(CliApp.JsonOption))
             {
-                Console.WriteLine(JsonSerializer.Serialize(plan, CliJson.Default.PlanJson));
+                Console.WriteLine(JsonSerializer.Serialize(plan, CliJson.Readable.PlanJson));
             }
             else
             {

@@ -33,11 +33,13 @@ internal static class RunCommand
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
 
             var showProgress = !parse.GetValue(noProgress) && !json;
-            await using var services = CliServices.Build(config, ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)), s =>
+            // Progress and the log share stderr: a log line wipes the bar before it is written.
+            var stderr = new StderrLine(Console.Error);
+            await using var services = CliServices.Build(config, ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)), stderr, s =>
             {
                 if (showProgress)
                 {
-                    s.AddSingleton<IRunEventSubscriber, TerminalProgress>(_ => new TerminalProgress());
+                    s.AddSingleton<IRunEventSubscriber>(new TerminalProgress(stderr, interactive: !Console.IsErrorRedirected));
                 }
             });
             var history = services.GetRequiredService<HistoryStore>();
@@ -58,15 +60,17 @@ internal static class RunCommand
                 }
                 catch (JobBusyException ex)
                 {
-                    Console.Error.WriteLine("syncwarden: " + ex.Message);
+                    stderr.WriteLine("syncwarden: " + ex.Message);
                 }
             }
-            // The progress line is cleared before the summary is printed.
+            // Progress ends before the summary: the watchers finish what is queued, and whatever bar is left is
+            // wiped (also one a slow watcher drew late), so the summary on stdout starts on a clean line.
             await events.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            stderr.End();
 
             if (json)
             {
-                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<RunJson>>([.. records.Select(RunJson.From)], CliJson.Default.IReadOnlyListRunJson));
+                Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<RunJson>>([.. records.Select(RunJson.From)], CliJson.Readable.IReadOnlyListRunJson));
             }
             else
             {

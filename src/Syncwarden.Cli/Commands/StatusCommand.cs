@@ -9,6 +9,9 @@ namespace Syncwarden.Cli.Commands;
 
 internal static class StatusCommand
 {
+    /// <summary>Characters of the last error shown in the table.</summary>
+    public const int ErrorWidth = 60;
+
     public static Command Create()
     {
         var command = new Command("status", "Show each job's last result, last run, duration, bytes and last success");
@@ -32,22 +35,26 @@ internal static class StatusCommand
 
             if (parse.GetValue(CliApp.JsonOption))
             {
-                Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Default.IReadOnlyListJobStatus));
+                Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.IReadOnlyListJobStatus));
                 return CliApp.Ok;
             }
-            var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "NEXT RUN");
+            var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "NEXT RUN", "ERROR");
+            var shortened = false;
             foreach (var r in rows)
             {
+                // The last run's error in one short line; `history` has the whole text.
+                var error = r.Running || r.LastError is null ? "" : Format.OneLine(r.LastError, ErrorWidth);
+                shortened |= error.Length > 0 && error != Format.OneLine(r.LastError!, int.MaxValue);
                 table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" + (r.Activity is { } a ? ": " + a : "") : r.LastResult?.ToKebabCase() ?? "never run",
                     Format.Time(r.LastRunAt), Format.Duration(r.LastDurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null),
                     r.LastBytesTransferred is { } b ? Format.Bytes(b) : "-", Format.Time(r.LastSuccessAt),
-                    r.Schedule is null ? "on demand" : Format.Time(r.NextRunAt) + (r.Missed > 0 ? $" ({r.Missed} missed)" : ""));
+                    r.Schedule is null ? "on demand" : Format.Time(r.NextRunAt) + (r.Missed > 0 ? $" ({r.Missed} missed)" : ""), error);
             }
             Console.WriteLine(table);
             Console.WriteLine(daemon is not null ? "daemon: running" : "daemon: not running (next runs are when it would run them)");
-            foreach (var r in rows.Where(r => r.LastError is not null && r.LastResult is RunResult.Failed or RunResult.Warning or RunResult.Cancelled))
+            if (shortened)
             {
-                Console.WriteLine($"{r.Job}: {r.LastError}");
+                Console.WriteLine("errors are shortened; 'syncwarden history JOB' shows them in full");
             }
             return CliApp.Ok;
         });

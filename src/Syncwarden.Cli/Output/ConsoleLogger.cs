@@ -5,19 +5,20 @@ using Syncwarden.Configuration;
 namespace Syncwarden.Cli.Output;
 
 /// <summary>
-/// Logs to the configured file, or to stderr. Under systemd (JOURNAL_STREAM set) lines carry a
-/// syslog priority prefix and no timestamp, so journald records the right level.
+/// Logs to the configured file, or to stderr (wiping a progress bar there first). Under systemd (JOURNAL_STREAM set)
+/// lines carry a syslog priority prefix and no timestamp, so journald records the right level.
 /// </summary>
 internal sealed class ConsoleLogger : ILogger, IDisposable
 {
     private readonly LogLevel _minimum;
-    private readonly TextWriter _writer;
+    private readonly TextWriter? _file;
+    private readonly StderrLine _stderr;
     private readonly bool _journald;
-    private readonly bool _ownsWriter;
     private readonly Lock _lock = new();
 
-    public ConsoleLogger(LogSettings settings)
+    public ConsoleLogger(LogSettings settings, StderrLine stderr)
     {
+        _stderr = stderr;
         _minimum = settings.Level switch
         {
             LogLevelSetting.Debug => LogLevel.Debug,
@@ -28,12 +29,10 @@ internal sealed class ConsoleLogger : ILogger, IDisposable
         if (settings.File is { } file)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-            _writer = new StreamWriter(new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { AutoFlush = true };
-            _ownsWriter = true;
+            _file = new StreamWriter(new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { AutoFlush = true };
         }
         else
         {
-            _writer = Console.Error;
             _journald = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 };
         }
     }
@@ -60,29 +59,30 @@ internal sealed class ConsoleLogger : ILogger, IDisposable
             var level = logLevel switch { LogLevel.Critical => "CRIT", LogLevel.Error => "ERROR", LogLevel.Warning => "WARN", LogLevel.Information => "INFO", _ => "DEBUG" };
             line = $"{DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} {level} {message}";
         }
+        if (exception is not null && logLevel >= LogLevel.Error && _minimum <= LogLevel.Debug)
+        {
+            line += Environment.NewLine + exception;
+        }
         lock (_lock)
         {
-            _writer.WriteLine(line);
-            if (exception is not null && logLevel >= LogLevel.Error && _minimum <= LogLevel.Debug)
+            if (_file is not null)
             {
-                _writer.WriteLine(exception.ToString());
+                _file.WriteLine(line);
+            }
+            else
+            {
+                _stderr.WriteLine(line);
             }
         }
     }
 
-    public void Dispose()
-    {
-        if (_ownsWriter)
-        {
-            _writer.Dispose();
-        }
-    }
+    public void Dispose() => _file?.Dispose();
 }
 
 /// <summary>Hands out the one <see cref="ConsoleLogger"/> (stderr or the log file) to every category.</summary>
-internal sealed class ConsoleLoggerProvider(LogSettings settings) : ILoggerProvider
+internal sealed class ConsoleLoggerProvider(LogSettings settings, StderrLine stderr) : ILoggerProvider
 {
-    private readonly ConsoleLogger _logger = new(settings);
+    private readonly ConsoleLogger _logger = new(settings, stderr);
 
     public ILogger CreateLogger(string categoryName) => _logger;
 

@@ -40,4 +40,10 @@ internal sealed record LockJson(
 [JsonSerializable(typeof(CheckJson))]
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(IReadOnlyList<LockJson>))]
-internal sealed partial class CliJson : JsonSerializerContext;
+internal sealed partial class CliJson : JsonSerializerContext
+{
+    /// <summary>The context to use: the options above with readable escaping (<see cref="ReadableJson"/>).</summary>
+#pragma warning disable RS0030 // Default is banned elsewhere: everything goes through Readable, which it seeds.
+    public static CliJson Readable => field ??= new(ReadableJson.Options(Default.Options));
+#pragma warning restore RS0030
+}

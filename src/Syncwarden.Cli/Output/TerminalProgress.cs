@@ -6,9 +6,10 @@ namespace Syncwarden.Cli.Output;
 
 /// <summary>
 /// Shows run progress on stderr, as a watcher of the run events: a redrawn bar on a terminal, or one plain line every few seconds
-/// when stderr is a file or pipe (cron mail, journald).
+/// when stderr is a file or pipe (cron mail, journald). The bar is the transient line of <paramref name="stderr"/>, which the
+/// log wipes before each of its lines.
 /// </summary>
-internal sealed class TerminalProgress(bool interactive) : IRunEventSubscriber
+internal sealed class TerminalProgress(StderrLine stderr, bool interactive) : IRunEventSubscriber
 {
     private static readonly TimeSpan s_plainInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_redrawInterval = TimeSpan.FromMilliseconds(100);
@@ -17,12 +18,6 @@ internal sealed class TerminalProgress(bool interactive) : IRunEventSubscriber
     // The same fold of events into each run's state as `status` uses.
     private readonly LiveRuns _runs = new();
     private DateTimeOffset _lastPlain = DateTimeOffset.MinValue;
-    private bool _barVisible;
-
-    public TerminalProgress()
-        : this(!Console.IsErrorRedirected)
-    {
-    }
 
     public string Name => "terminal progress";
 
@@ -38,7 +33,7 @@ internal sealed class TerminalProgress(bool interactive) : IRunEventSubscriber
         var next = _runs.Get(job);
         if (next is null)
         {
-            ClearBar();
+            stderr.Clear();
         }
         else if (!ReferenceEquals(next, before))
         {
@@ -63,13 +58,12 @@ internal sealed class TerminalProgress(bool interactive) : IRunEventSubscriber
             {
                 text = text[..width];
             }
-            Console.Error.Write("\r" + text.PadRight(width));
-            _barVisible = true;
+            stderr.Show(text.PadRight(width));
         }
         else if (DateTimeOffset.UtcNow - _lastPlain >= s_plainInterval || p.Phase != RunPhase.Transferring)
         {
             _lastPlain = DateTimeOffset.UtcNow;
-            Console.Error.WriteLine(text);
+            stderr.ShowAsLine(text);
         }
     }
 
@@ -84,15 +78,6 @@ internal sealed class TerminalProgress(bool interactive) : IRunEventSubscriber
         var filled = Math.Clamp(t.Percent * barWidth / 100, 0, barWidth);
         var eta = p.Eta is { } e ? e.ToString(e.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) : "--:--";
         return $"{head} [{new string('#', filled)}{new string('.', barWidth - filled)}] {t.Percent,3}% {Format.Bytes(t.BytesTransferred)} {Format.Bytes(t.BytesPerSecond)}/s ETA {eta}";
-    }
-
-    private void ClearBar()
-    {
-        if (_barVisible)
-        {
-            Console.Error.Write("\r" + new string(' ', Math.Max(40, SafeWidth() - 1)) + "\r");
-            _barVisible = false;
-        }
     }
 
     private static int SafeWidth()

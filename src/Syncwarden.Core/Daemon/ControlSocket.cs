@@ -76,7 +76,7 @@ public sealed class ControlSocket(JobScheduler scheduler, JobStatusQuery status,
                 ControlReply reply;
                 try
                 {
-                    reply = JsonSerializer.Deserialize(line, ControlJson.Default.ControlRequest) is { } request
+                    reply = JsonSerializer.Deserialize(line, ControlJson.Readable.ControlRequest) is { } request
                         ? Handle(request)
                         : new ControlReply(false, "empty request");
                 }
@@ -84,7 +84,7 @@ public sealed class ControlSocket(JobScheduler scheduler, JobStatusQuery status,
                 {
                     reply = new ControlReply(false, "not a control request: " + ex.Message);
                 }
-                var json = JsonSerializer.Serialize(reply, ControlJson.Default.ControlReply) + "\n";
+                var json = JsonSerializer.Serialize(reply, ControlJson.Readable.ControlReply) + "\n";
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
@@ -137,10 +137,10 @@ public sealed class ControlSocket(JobScheduler scheduler, JobStatusQuery status,
             return null;
         }
         await using var stream = new NetworkStream(socket);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, ControlJson.Default.ControlRequest) + "\n"), cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, ControlJson.Readable.ControlRequest) + "\n"), cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        return line is null ? null : JsonSerializer.Deserialize(line, ControlJson.Default.ControlReply);
+        return line is null ? null : JsonSerializer.Deserialize(line, ControlJson.Readable.ControlReply);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

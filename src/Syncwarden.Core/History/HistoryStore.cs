@@ -85,7 +85,7 @@ public sealed class HistoryStore : IDisposable
             cmd.Parameters.AddWithValue("$bytes", run.BytesTransferred);
             cmd.Parameters.AddWithValue("$total", run.TotalSize);
             cmd.Parameters.AddWithValue("$deleted", run.FilesDeleted);
-            cmd.Parameters.AddWithValue("$failed", run.FailedPaths.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(run.FailedPaths, HistoryJson.Default.IReadOnlyListString));
+            cmd.Parameters.AddWithValue("$failed", run.FailedPaths.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(run.FailedPaths, HistoryJson.Readable.IReadOnlyListString));
             cmd.Parameters.AddWithValue("$log", (object?)run.LogFile ?? DBNull.Value);
             cmd.ExecuteNonQuery();
         }
@@ -193,7 +193,7 @@ public sealed class HistoryStore : IDisposable
                     BytesTransferred = reader.GetInt64(8),
                     TotalSize = reader.GetInt64(9),
                     FilesDeleted = reader.GetInt64(10),
-                    FailedPaths = reader.IsDBNull(11) ? [] : JsonSerializer.Deserialize(reader.GetString(11), HistoryJson.Default.IReadOnlyListString) ?? [],
+                    FailedPaths = reader.IsDBNull(11) ? [] : JsonSerializer.Deserialize(reader.GetString(11), HistoryJson.Readable.IReadOnlyListString) ?? [],
                     LogFile = reader.IsDBNull(12) ? null : reader.GetString(12),
                     ProcessId = reader.IsDBNull(13) ? null : reader.GetInt32(13),
                     Trigger = ReadName<RunTrigger>(reader, 14),

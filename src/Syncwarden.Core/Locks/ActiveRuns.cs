@@ -13,7 +13,13 @@ public sealed record ActiveRun(string Job, long Run, int Pid, string Host, DateT
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ActiveRun))]
-internal sealed partial class LockJson : JsonSerializerContext;
+internal sealed partial class LockJson : JsonSerializerContext
+{
+    /// <summary>The context to use: the options above with readable escaping (<see cref="ReadableJson"/>).</summary>
+#pragma warning disable RS0030 // Default is banned elsewhere: everything goes through Readable, which it seeds.
+    public static LockJson Readable => field ??= new(ReadableJson.Options(Default.Options));
+#pragma warning restore RS0030
+}
 
 /// <summary>
 /// Registry of running jobs with locks or blocks-on, so <c>syncwarden lock acquire NAME</c> can wait for them.
@@ -27,7 +33,7 @@ public static class ActiveRuns
     public static HeldLockFile Register(string stateDir, ActiveRun run)
     {
         var path = Path.Combine(Directory(stateDir), $"run-{run.Run}.json");
-        var (held, found) = LockFiles.TryTake(path, JsonSerializer.Serialize(run, LockJson.Default.ActiveRun));
+        var (held, found) = LockFiles.TryTake(path, JsonSerializer.Serialize(run, LockJson.Readable.ActiveRun));
         return held ?? throw new IOException($"{path}: already held ({LockHolder.Describe(found.Content)})");
     }
 
@@ -50,7 +56,7 @@ public static class ActiveRuns
             }
             try
             {
-                if (JsonSerializer.Deserialize(probe.Content, LockJson.Default.ActiveRun) is { } run)
+                if (JsonSerializer.Deserialize(probe.Content, LockJson.Readable.ActiveRun) is { } run)
                 {
                     live.Add(run);
                 }

@@ -27,6 +27,8 @@ public sealed class SyncPreview
     public int ItemLimit { get; }
     public RsyncStats? Stats { get; internal set; }
     public string? Error { get; internal set; }
+    /// <summary>What ssh said was wrong with the host, when the dry run failed because of ssh.</summary>
+    public Ssh.SshProblem Ssh { get; internal set; }
     public int ExitCode { get; internal set; }
 
     internal void Add(ItemizedChange change)
@@ -90,7 +92,7 @@ internal sealed class Previewer(ProcessRunner runner)
         preview.Stats = stats.SawStats ? stats.Result : null;
         if (builder.Job.Classify(result.ExitCode) == ExitCodeClass.Failure)
         {
-            preview.Error = FailureText.Explain(builder.Job, stderr, result.ExitCode).Message;
+            (preview.Error, preview.Ssh) = FailureText.Explain(builder.Job, stderr, result.ExitCode);
         }
         return preview;
     }

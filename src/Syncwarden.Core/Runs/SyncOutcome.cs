@@ -1,4 +1,5 @@
 using Syncwarden.Configuration;
+using Syncwarden.Ssh;
 
 namespace Syncwarden.Runs;
 
@@ -10,6 +11,8 @@ internal sealed record SyncOutcome(ExitCodeClass Class, int ExitCode, string? Er
     public long TotalSize { get; init; }
     public long FilesDeleted { get; init; }
     public IReadOnlyList<string> FailedPaths { get; init; } = [];
+    /// <summary>What ssh said was wrong with the host, when ssh was the problem.</summary>
+    public SshProblem Ssh { get; init; }
 
     public static SyncOutcome Failed(string error, int exitCode = -1) => new(ExitCodeClass.Failure, exitCode, error, false, false);
 }

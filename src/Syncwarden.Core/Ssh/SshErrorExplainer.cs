@@ -10,13 +10,13 @@ public static class SshErrorExplainer
     public static (SshProblem Problem, string? Message) Explain(string stderr, HostConfig host)
     {
         var target = $"{host.User ?? "(default user)"}@{host.Address} port {host.Port}";
-        if (stderr.Contains("Host key verification failed", StringComparison.Ordinal)
-            || stderr.Contains("REMOTE HOST IDENTIFICATION HAS CHANGED", StringComparison.Ordinal))
+        if (stderr.Contains("REMOTE HOST IDENTIFICATION HAS CHANGED", StringComparison.Ordinal))
         {
-            return (SshProblem.HostKey,
-                $"host '{host.Name}' ({target}): the server's host key is unknown or does not match known_hosts"
-                + (host.KnownHosts is { } kh ? $" ({kh})" : "")
-                + ". Verify the server's fingerprint, then add it (ssh-keyscan -p PORT ADDRESS >> known_hosts) or fix the stale entry (ssh-keygen -R).");
+            return (SshProblem.HostKey, $"host '{host.Name}' ({target}): " + HostKeyHint.Changed(host));
+        }
+        if (stderr.Contains("Host key verification failed", StringComparison.Ordinal))
+        {
+            return (SshProblem.HostKey, $"host '{host.Name}' ({target}): " + HostKeyHint.Unknown(host));
         }
         if (stderr.Contains("Permission denied", StringComparison.Ordinal)
             || stderr.Contains("Too many authentication failures", StringComparison.Ordinal))

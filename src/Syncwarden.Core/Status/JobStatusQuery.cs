@@ -42,4 +42,10 @@ public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobS
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ControlRequest))]
 [JsonSerializable(typeof(ControlReply))]
-internal sealed partial class ControlJson : JsonSerializerContext;
+internal sealed partial class ControlJson : JsonSerializerContext
+{
+    /// <summary>The context to use: the options above with readable escaping (<see cref="ReadableJson"/>).</summary>
+#pragma warning disable RS0030 // Default is banned elsewhere: everything goes through Readable, which it seeds.
+    public static ControlJson Readable => field ??= new(ReadableJson.Options(Default.Options));
+#pragma warning restore RS0030
+}

@@ -5,10 +5,10 @@ namespace Syncwarden.IntegrationTests.Cli;
 
 public sealed partial class ProgressTests
 {
-    private static TestConfig SlowJob(TempDir dir)
+    private static TestConfig SlowJob(TempDir dir, int megabytes = 12)
     {
         var source = dir.CreateSubdirectory("src");
-        new TreeBuilder(source).File("big.bin", 12 * 1024 * 1024).File("small.txt", 100);
+        new TreeBuilder(source).File("big.bin", megabytes * 1024 * 1024).File("small.txt", 100);
         return new TestConfig(dir).Job("slow", $$"""
             direction: local
             bandwidth: 2000
@@ -38,13 +38,10 @@ public sealed partial class ProgressTests
     [Fact]
     public async Task On_a_terminal_progress_is_one_redrawn_bar()
     {
-        // `script` gives the CLI a real pseudo-terminal.
         using var dir = new TempDir("progress");
         var config = SlowJob(dir);
-        config.Write();
-        var command = string.Join(' ', new[] { SyncwardenCli.DotnetPath, SyncwardenCli.DllPath, "-c", config.ConfigPath, "run" }.Select(SshServer.ShellQuote));
 
-        var run = await TestProcess.RunAsync("/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"], TimeSpan.FromSeconds(90));
+        var run = await RunOnATerminalAsync(config);
 
         run.ExitCode.Should().Be(0, run.StandardOutput);
         var redraws = run.StandardOutput.Split('\r').Where(s => ProgressLine().IsMatch(s)).ToList();
@@ -52,4 +49,35 @@ public sealed partial class ProgressTests
         redraws.Select(s => int.Parse(ProgressLine().Match(s).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Max().Should().BeGreaterThan(50);
         run.StandardOutput.Should().Contain("slow: succeeded");
     }
+
+    [Fact]
+    public async Task On_a_terminal_the_bar_is_wiped_before_log_lines_and_the_summary()
+    {
+        // Arrange: stdout and stderr on one terminal; the test config logs at debug level to stderr, between redraws.
+        using var dir = new TempDir("progress");
+        var config = SlowJob(dir, megabytes: 4);
+
+        // Act
+        var run = await RunOnATerminalAsync(config);
+
+        // Assert
+        run.ExitCode.Should().Be(0, run.StandardOutput);
+        run.StandardOutput.Split('\r').Should().Contain(s => ProgressLine().IsMatch(s), "the bar was drawn");
+        // What each line shows once its '\r' redraws are done (script ends lines with "\r\n").
+        var shown = run.StandardOutput.Split('\n').Select(l => l.TrimEnd('\r')).Select(l => l[(l.LastIndexOf('\r') + 1)..].TrimEnd()).ToList();
+        shown.Should().NotContain(l => l.Contains("slow [1/1]", StringComparison.Ordinal), "no bar is left in front of, or behind, other text");
+        shown.Should().Contain(l => LogLine().IsMatch(l) && l.Contains("INFO job slow: run 1 succeeded", StringComparison.Ordinal));
+        shown.Should().Contain(l => l.StartsWith("slow: succeeded in ", StringComparison.Ordinal), "the summary starts its own line");
+    }
+
+    /// <summary>Runs <c>syncwarden run</c> under <c>script</c>, which gives it a real pseudo-terminal; returns what the terminal received.</summary>
+    private static async Task<ProcessResult> RunOnATerminalAsync(TestConfig config)
+    {
+        config.Write();
+        var command = string.Join(' ', new[] { SyncwardenCli.DotnetPath, SyncwardenCli.DllPath, "-c", config.ConfigPath, "run" }.Select(SshServer.ShellQuote));
+        return await TestProcess.RunAsync("/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"], TimeSpan.FromSeconds(90));
+    }
+
+    [GeneratedRegex(@"^(\e\[\?1h\e=)?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (DEBUG|INFO|WARN|ERROR) ")]
+    private static partial Regex LogLine();
 }

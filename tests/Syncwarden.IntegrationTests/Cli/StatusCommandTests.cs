@@ -60,6 +60,61 @@ public sealed class StatusCommandTests
     }
 
     [Fact]
+    public async Task Status_text_shows_why_a_failed_job_failed_in_one_short_line()
+    {
+        // Arrange
+        using var dir = new TempDir("status");
+        var config = TwoJobs(dir);
+        await config.RunCliAsync("run", "--no-progress");
+        var error = JsonDocument.Parse((await config.RunCliAsync("history", "broken", "--json")).StandardOutput).RootElement[0].GetProperty("error").GetString()!;
+
+        // Act
+        var status = await config.RunCliAsync("status");
+
+        // Assert
+        status.ExitCode.Should().Be(0, status.ToString());
+        var lines = status.StandardOutput.Split('\n');
+        lines[0].Should().EndWith("  NEXT RUN   ERROR");
+        var column = lines[0].IndexOf("ERROR", StringComparison.Ordinal);
+        var good = lines.Single(l => l.StartsWith("good ", StringComparison.Ordinal));
+        var broken = lines.Single(l => l.StartsWith("broken ", StringComparison.Ordinal))[column..];
+        good.Length.Should().BeLessThanOrEqualTo(column, "a succeeded job has no error");
+        error.Should().StartWith("rsync: [sender] ").And.Contain(dir.Combine("nope"));
+        error.Length.Should().BeGreaterThan(60);
+        broken.Length.Should().BeLessThanOrEqualTo(60);
+        broken.Should().EndWith("...");
+        error.Should().StartWith(broken[..^3], "the cut is at the end, on one line");
+        lines.Should().Contain("errors are shortened; 'syncwarden history JOB' shows them in full");
+        lines.Should().NotContain(l => l.StartsWith("broken:", StringComparison.Ordinal), "no second, full error line");
+    }
+
+    [Fact]
+    public async Task Json_output_keeps_apostrophes_and_angle_brackets_readable()
+    {
+        // Arrange: a job whose error names a path with an apostrophe, angle brackets and an ampersand.
+        using var dir = new TempDir("json");
+        var missing = dir.Combine("it's <here> & there");
+        var config = new TestConfig(dir).Job("odd", $$"""
+            direction: local
+            syncs: [ { source: {{TestConfig.Q(missing)}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
+            """);
+
+        // Act
+        var run = await config.RunCliAsync("run", "--json");
+        var history = await config.RunCliAsync("history", "--json");
+        var status = await config.RunCliAsync("status", "--json");
+
+        // Assert
+        run.ExitCode.Should().Be(1, run.ToString());
+        foreach (var (output, field) in new[] { (run, "error"), (history, "error"), (status, "lastError") })
+        {
+            output.StandardOutput.Should().Contain(missing).And.NotContain(@"\u0027").And.NotContain(@"\u003C").And.NotContain(@"\u0026");
+            using var json = JsonDocument.Parse(output.StandardOutput);
+            json.RootElement[0].GetProperty(field).GetString().Should().Contain(missing);
+        }
+    }
+
+    [Fact]
     public async Task History_lists_runs_newest_first_filtered_by_job_and_limited()
     {
         using var dir = new TempDir("status");

@@ -109,7 +109,7 @@ public sealed class LockIntegrationTests(SshServerFixture fixture)
         stillWaiting.Should().BeTrue("the job must wait while the foreign lock file exists");
         result.ExitCode.Should().Be(0, result.ToString());
         var log = LockTestBed.LogText(config, "job");
-        log.Should().Contain($"waiting: lock file {foreign} exists (VeeamAgent backup job 42)");
+        log.Should().Contain($"waiting: lock file {foreign} exists (VeeamAgent backup job 42)").And.NotContain("waiting: waiting");
         LockTestBed.NoteTime(log, "locks taken").Should().BeOnOrAfter(LockTestBed.NoteTime(log, "waiting:"));
     }
 

@@ -48,12 +48,11 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
         var (result, stdout, stderr) = await runner.CaptureAsync(builder.BuildSourceListing(sync), context.CancellationToken).ConfigureAwait(false);
         var source = builder.SourceArgument(sync);
         string refusal;
-        var network = false;
+        var ssh = Ssh.SshProblem.None;
         if (result.ExitCode != 0)
         {
-            var (why, ssh) = FailureText.Explain(job, stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), result.ExitCode);
-            network = FailureText.Retryable(result.ExitCode, ssh);
-            refusal = network || ssh != Ssh.SshProblem.None
+            (var why, ssh) = FailureText.Explain(job, stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), result.ExitCode);
+            refusal = FailureText.Retryable(result.ExitCode, ssh) || ssh != Ssh.SshProblem.None
                 ? $"cannot check source {source} before a --delete run: {why}"
                 : $"source {source} is missing or unreadable ({why}); refusing to run with --delete, nothing was deleted";
         }
@@ -66,7 +65,8 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
             refusal = $"source {source} is empty; refusing to run with --delete because it would empty the replica (is the disk mounted?). Nothing was deleted. Set allow-empty-source: true on job '{job.Name}' if an empty source is expected";
         }
         context.Log.Note(refusal);
-        return new SyncOutcome(ExitCodeClass.Failure, result.ExitCode == 0 ? -1 : result.ExitCode, refusal, false, network);
+        return new SyncOutcome(ExitCodeClass.Failure, result.ExitCode == 0 ? -1 : result.ExitCode, refusal, false,
+            FailureText.Retryable(result.ExitCode, ssh)) { Ssh = ssh };
     }
 
     /// <summary>A dry-run pre-pass counts what --delete would remove; above max-delete the run stops before any change.</summary>
@@ -77,7 +77,12 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
         if (preview.Error is { } error)
         {
             context.Log.Note("delete pre-pass failed: " + error);
-            return SyncOutcome.Failed("cannot count deletions before the run: " + error, preview.ExitCode);
+            // Like the transfer: an unreachable host is retried, a refused key or host key is not.
+            return SyncOutcome.Failed("cannot count deletions before the run: " + error, preview.ExitCode) with
+            {
+                NetworkClass = FailureText.Retryable(preview.ExitCode, preview.Ssh),
+                Ssh = preview.Ssh,
+            };
         }
         var deletions = preview.Count(ChangeKind.Delete);
         var destinationFiles = preview.DestinationEntries;

@@ -15,11 +15,15 @@ internal sealed partial class SyncsStep
         context.Report.Stage(RunPhase.Transferring, index, label);
         var stats = new StatsParser();
         var stderrLines = new List<string>();
+        // What moved so far, for when rsync ends without its statistics (cancelled, killed, connection cut).
+        long progressBytes = 0, progressFiles = 0;
 
         var stdout = new RsyncLineSplitter((segment, _) =>
         {
             if (ProgressParser.TryParse(segment, out var p))
             {
+                progressBytes = p.BytesTransferred;
+                progressFiles = Math.Max(progressFiles, p.TransferNumber ?? 0);
                 // Publishing only queues the event: a slow watcher never holds up rsync's output.
                 context.Report.Progress(index, label, p);
                 log.FlushIfDue();
@@ -53,8 +57,8 @@ internal sealed partial class SyncsStep
         var s = stats.SawStats ? stats.Result : null;
         return Classify(context.Job, result, stderrLines) with
         {
-            FilesTransferred = s?.RegularFilesTransferred ?? 0,
-            BytesTransferred = s?.TotalTransferredFileSize ?? 0,
+            FilesTransferred = s?.RegularFilesTransferred ?? progressFiles,
+            BytesTransferred = s?.TotalTransferredFileSize ?? progressBytes,
             TotalSize = s?.TotalFileSize ?? 0,
             FilesDeleted = s?.DeletedFiles ?? 0,
         };
@@ -83,7 +87,7 @@ internal sealed partial class SyncsStep
         {
             message += $"; {failedPaths.Count} path(s) failed: " + string.Join(", ", failedPaths.Take(5)) + (failedPaths.Count > 5 ? ", ..." : "");
         }
-        return new SyncOutcome(cls, code, message, false, FailureText.Retryable(code, ssh) && cls == ExitCodeClass.Failure) { FailedPaths = failedPaths };
+        return new SyncOutcome(cls, code, message, false, FailureText.Retryable(code, ssh) && cls == ExitCodeClass.Failure) { FailedPaths = failedPaths, Ssh = ssh };
     }
 
     /// <summary>

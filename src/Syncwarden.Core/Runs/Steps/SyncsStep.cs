@@ -3,6 +3,7 @@ using Syncwarden.Configuration;
 using Syncwarden.History;
 using Syncwarden.Processes;
 using Syncwarden.Rsync;
+using Syncwarden.Ssh;
 
 namespace Syncwarden.Runs.Steps;
 
@@ -62,9 +63,15 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
             {
                 errors.Add(job.Syncs.Count > 1 ? $"{label}: {error}" : error);
             }
-            if (outcome.Class == ExitCodeClass.Failure && outcome.NetworkClass)
+            if (HostProblem(job, outcome) is { } problem)
             {
-                errors.Add("remaining syncs skipped: the host is unreachable");
+                // Every sync of the job goes to the same host: the others would only fail the same way.
+                if (job.Syncs.Count - i - 1 is > 0 and var remaining)
+                {
+                    var skipped = $"{remaining} remaining sync(s) skipped: {problem}";
+                    context.Log.Note(skipped);
+                    errors.Add(skipped);
+                }
                 break;
             }
         }
@@ -82,6 +89,20 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
     }
 
     public Task<RunRecord> AfterAsync(RunContext context, RunRecord result) => Task.FromResult(result);
+
+    /// <summary>A failure no other sync to the job's host can get past: the host is unreachable, or ssh refused the key or the host key.</summary>
+    private static string? HostProblem(JobConfig job, SyncOutcome outcome)
+    {
+        var host = job.Host is { } name ? $"host '{name}'" : "the host";
+        return outcome switch
+        {
+            { Class: not ExitCodeClass.Failure } => null,
+            { Ssh: SshProblem.Authentication } => $"authentication to {host} failed",
+            { Ssh: SshProblem.HostKey } => $"the host key of {host} was not accepted",
+            { NetworkClass: true } => $"{host} is unreachable",
+            _ => null,
+        };
+    }
 
     /// <summary>One sync: checks, transfer, and retries of network-class failures with exponential back-off.</summary>
     private async Task<SyncOutcome> RunOneAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label)

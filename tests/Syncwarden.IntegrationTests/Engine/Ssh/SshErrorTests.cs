@@ -48,6 +48,98 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         FailedAtOnce(run, dir).Error.Should().Contain("host key").And.Contain(knownHosts).And.Contain("ssh-keygen -R");
     }
 
+    [Fact]
+    public async Task Unknown_host_key_hint_is_the_exact_command_that_adds_the_key()
+    {
+        // Arrange: a known_hosts file without the server's entry.
+        using var dir = new TempDir("ssh-unknown-key");
+        var knownHosts = dir.Combine("known_hosts");
+        await File.WriteAllTextAsync(knownHosts, "");
+        var config = Job(dir, "pull", delete: false).Host("backup", _server, knownHosts: knownHosts);
+
+        // Act
+        var run = await config.RunCliAsync("run", "job", "--json");
+
+        // Assert
+        var keyscan = $"ssh-keyscan -p {_server.Port} {_server.Address}";
+        FailedAtOnce(run, dir).Error.Should().Be(
+            $"host 'backup' ({_server.User}@{_server.Address} port {_server.Port}): the server's host key is unknown: {knownHosts} has no entry for [{_server.Address}]:{_server.Port}. "
+            + $"Compare its fingerprint ({keyscan} | ssh-keygen -lf -) with the server's, then add it: {keyscan} >> {knownHosts}");
+        await CopiedCommandFixesTheRunAsync(config, RunOutput.Parse(run).Error!, dir);
+    }
+
+    [Fact]
+    public async Task Changed_host_key_hint_is_the_exact_command_that_replaces_the_entry()
+    {
+        // Arrange: a known_hosts file naming the server with another key.
+        using var dir = new TempDir("ssh-changed-key");
+        var knownHosts = dir.Combine("known_hosts");
+        File.Copy(await _server.CreateWrongKnownHostsAsync(), knownHosts);
+        var config = Job(dir, "push", delete: false).Host("backup", _server, knownHosts: knownHosts);
+
+        // Act
+        var run = await config.RunCliAsync("run", "job", "--json");
+
+        // Assert
+        FailedAtOnce(run, dir).Error.Should().EndWith(
+            $"then replace the entry: ssh-keygen -R '[{_server.Address}]:{_server.Port}' -f {knownHosts} && ssh-keyscan -p {_server.Port} {_server.Address} >> {knownHosts}");
+        await CopiedCommandFixesTheRunAsync(config, RunOutput.Parse(run).Error!, dir);
+    }
+
+    [Theory]
+    [InlineData("authentication")]
+    [InlineData("host key")]
+    public async Task After_an_authentication_or_host_key_failure_the_other_syncs_to_the_host_are_skipped(string failure)
+    {
+        // Arrange: two syncs to the same host, refused by the server.
+        using var dir = new TempDir("ssh-skip");
+        var first = new TreeBuilder(dir.CreateSubdirectory("src", "first")).File("a.txt", 100).Root;
+        var second = new TreeBuilder(dir.CreateSubdirectory("src", "second")).File("b.txt", 100).Root;
+        var replica = dir.CreateSubdirectory("replica");
+        var config = new TestConfig(dir)
+            .Host("backup", _server, identity: failure == "authentication" ? await _server.CreateUnauthorizedClientKeyAsync() : null,
+                knownHosts: failure == "host key" ? await _server.CreateWrongKnownHostsAsync() : null)
+            .Job("job", $$"""
+                direction: push
+                host: backup
+                retries: { count: 2, delay: 1s }
+                syncs:
+                  - { source: {{TestConfig.Q(first)}}, destination: {{TestConfig.Q(replica)}} }
+                  - { source: {{TestConfig.Q(second)}}, destination: {{TestConfig.Q(replica)}} }
+                """);
+
+        // Act
+        var run = await config.RunCliAsync("run", "job", "--json");
+
+        // Assert
+        var record = FailedAtOnce(run, dir);
+        var said = failure == "authentication" ? "authentication failed" : "host key does not match";
+        var skipped = failure == "authentication" ? "1 remaining sync(s) skipped: authentication to host 'backup' failed"
+            : "1 remaining sync(s) skipped: the host key of host 'backup' was not accepted";
+        record.Error.Should().StartWith($"{first} -> {_server.Address}:{replica}: host 'backup' ").And.EndWith("; " + skipped);
+        Regex.Matches(record.Error!, Regex.Escape(said)).Should().ContainSingle("the error is said once");
+        record.Error.Should().NotContain(second);
+        record.Log.Split('\n').Count(l => l.Contains("$ rsync", StringComparison.Ordinal)).Should().Be(1, "the second sync is not tried");
+        record.Log.Should().Contain(skipped);
+    }
+
+    /// <summary>
+    /// Runs the command at the end of <paramref name="error"/> (after "add it: " or "replace the entry: ") in a shell, as
+    /// the admin would paste it, and then the job again: it must now succeed.
+    /// </summary>
+    private static async Task CopiedCommandFixesTheRunAsync(TestConfig config, string error, TempDir dir)
+    {
+        var command = Regex.Match(error, "(?:add it|replace the entry): (.+)$").Groups[1].Value;
+        var fix = await TestProcess.RunAsync("/bin/sh", ["-c", command], TimeSpan.FromSeconds(30));
+        fix.ExitCode.Should().Be(0, fix.ToString());
+
+        var rerun = await config.RunCliAsync("run", "job", "--json");
+
+        rerun.ExitCode.Should().Be(0, rerun.ToString());
+        RunOutput.Parse(rerun).Result.Should().Be("succeeded");
+        Directory.EnumerateFileSystemEntries(dir.Combine("replica")).Select(Path.GetFileName).Should().Equal("work");
+    }
+
     [Theory]
     [InlineData("push", false)]
     [InlineData("push", true)]
