@@ -25,6 +25,7 @@ public sealed class HistoryStore : IDisposable
     {
         Directory.CreateDirectory(stateDir);
         var path = Path.Combine(stateDir, "history.db");
+        SqliteLibrary.EnsureLoaded();
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
         try
         {

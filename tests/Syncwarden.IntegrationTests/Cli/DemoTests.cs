@@ -1,15 +1,18 @@
 using Syncwarden.IntegrationTests.Infrastructure;
+using Syncwarden.IntegrationTests.Publish;
 
 namespace Syncwarden.IntegrationTests.Cli;
 
+/// <summary>The README's first command: scripts/demo publishes the NativeAOT binary and runs its demo, as here.</summary>
 public sealed class DemoTests
 {
     [Fact]
     public async Task Demo_replicates_on_the_embedded_config_and_prints_status()
     {
+        var binary = await PublishedBinary.GetAsync();
         using var dir = new TempDir("demo");
 
-        var demo = await SyncwardenCli.RunAsync(["demo", "--dir", dir.Path], TimeSpan.FromSeconds(120));
+        var demo = await TestProcess.RunAsync(binary, ["demo", "--dir", dir.Path], TimeSpan.FromSeconds(120));
 
         demo.ExitCode.Should().Be(0, demo.StandardOutput + demo.StandardError);
         demo.StandardOutput.Should().Contain("OK, 1 job(s): demo").And.Contain("demo: succeeded").And.Contain("LAST SUCCESS");

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Syncwarden.History;
 using Syncwarden.IntegrationTests.Infrastructure;
 
 namespace Syncwarden.IntegrationTests.Cli;
@@ -19,6 +20,7 @@ public sealed class HistoryDatabaseTests
             syncs: [ { source: {{TestConfig.Q(dir.CreateSubdirectory("src"))}}, destination: {{TestConfig.Q(dir.CreateSubdirectory("dst"))}} } ]
             """);
         var database = Path.Combine(config.StateDir, "history.db");
+        SqliteLibrary.EnsureLoaded();
         using (var connection = new SqliteConnection($"Data Source={database};Pooling=False"))
         {
             connection.Open();

@@ -69,6 +69,7 @@ public sealed class HistoryMigrationTests : IDisposable
 
     private static SqliteConnection Connect(string path)
     {
+        SqliteLibrary.EnsureLoaded();
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
         return connection;
