@@ -20,7 +20,12 @@ internal static class CliServices
     public static ServiceProvider Build(SyncwardenConfig config, string configPath, StderrLine stderr, Action<IServiceCollection>? extra = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging(l => l.AddSyncwardenLogging(config.Log, stderr));
+        // The same logging as AddSyncwardenLogging, built directly: the options machinery behind AddLogging costs
+        // several milliseconds per command under NativeAOT, and a command's filters never change.
+        services.AddSingleton<ILoggerFactory>(_ => new LoggerFactory(
+            [new ConsoleLoggerProvider(config.Log, stderr)],
+            new LoggerFilterOptions { MinLevel = LogLevel.Trace, Rules = { new LoggerFilterRule(null, "Microsoft", LogLevel.Warning, null) } }));
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSyncwarden(config, () => ConfigLoader.Load(configPath));
         extra?.Invoke(services);
         return services.BuildServiceProvider();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
 using Syncwarden.Configuration;
 using Syncwarden.Daemon;
 using Syncwarden.Events;
@@ -24,18 +25,25 @@ public static class SyncwardenServices
     /// <summary>What running jobs needs, for `run` and the daemon alike.</summary>
     public static IServiceCollection AddSyncwarden(this IServiceCollection services, SyncwardenConfig config, Func<ConfigLoadResult> reload)
     {
+        // Every registration on the path of `run` is a factory: resolving one costs a delegate call, where
+        // constructor discovery and open generics (ILogger<T>, options) cost milliseconds per run under NativeAOT.
         services.TryAddSingleton(TimeProvider.System);
         // The runner logs a child that outlives SIGKILL; it gets the host's logger.
-        services.TryAddSingleton(sp => new ProcessRunner(sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProcessRunner>>()));
+        services.TryAddSingleton(sp => new ProcessRunner(LoggerFor<ProcessRunner>(sp)));
         services.AddSingleton(new LiveConfiguration(config, reload));
         services.AddSingleton(_ => HistoryStore.Open(config.StateDir));
-        services.AddSingleton<RunEventHub>();
-        services.AddSingleton<LiveRuns>();
+        services.AddSingleton(sp => new RunEventHub(sp.GetServices<IRunEventSubscriber>(), LoggerFor<RunEventHub>(sp)));
+        services.AddSingleton(_ => new LiveRuns());
         services.AddSingleton<IRunEventSubscriber>(sp => sp.GetRequiredService<LiveRuns>());
-        services.AddSingleton<JobRunnerFactory>();
+        services.AddSingleton(sp => new JobRunnerFactory(
+            sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<RunEventHub>(), LoggerFor<JobRunner>(sp),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ProcessRunner>()));
         services.AddSingleton(sp => sp.GetRequiredService<JobRunnerFactory>().Create(config));
         return services;
     }
+
+    /// <summary>A category logger straight from the factory, without the open generic <c>ILogger&lt;T&gt;</c> registration.</summary>
+    private static ILogger<T> LoggerFor<T>(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger<T>();
 
     /// <summary>The daemon on top: the scheduler, the control socket, deep sleep and systemd notifications.</summary>
     public static IServiceCollection AddSyncwardenDaemon(this IServiceCollection services, SyncwardenConfig config)

@@ -75,16 +75,26 @@ public static partial class ConfigLoader
     private static string? ReadBounded(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
-        var buffer = new byte[MaxFileBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
-        {
-            length += read;
-        }
-        if (length > MaxFileBytes)
+        // A regular file says its size; a device or pipe is read in growing steps up to the limit.
+        var size = stream.CanSeek ? stream.Length : 0;
+        if (size > MaxFileBytes)
         {
             return null;
+        }
+        var buffer = new byte[Math.Max(size + 1, 64 * 1024)];
+        var length = 0;
+        int read;
+        while ((read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+        {
+            length += read;
+            if (length > MaxFileBytes)
+            {
+                return null;
+            }
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, MaxFileBytes + 1L));
+            }
         }
         using var reader = new StreamReader(new MemoryStream(buffer, 0, length), detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd();
