@@ -70,7 +70,7 @@ public sealed partial class ProcessRunner
             catch (Win32Exception ex)
             {
                 var words = new[] { info.FileName }.Concat(info.ArgumentList).ToList();
-                var at = words[0] == SetprivPath ? 4 : 0;
+                var at = words[0] == SetprivPath ? 4 : words[0] == ParentDeathWrapper.Path ? 2 : 0;
                 at += at < words.Count && words[at] == SetsidPath ? 1 : 0;
                 var program = at < words.Count ? words[at] : info.FileName;
                 done.SetException(new ProcessStartException($"cannot run '{program}': {ex.Message}", ex));

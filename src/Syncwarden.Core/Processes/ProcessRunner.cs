@@ -192,7 +192,11 @@ public sealed partial class ProcessRunner
         // Wrappers exec in place (setsid only forks when already a group leader, which a fresh child
         // never is), so the pid we see is the program's and the group id equals it.
         var wrappers = new List<string>();
-        if (spec.TerminateWithParent && s_hasSetpriv)
+        if (spec.TerminateWithParent && ParentDeathWrapper.Path is { } wrapper)
+        {
+            wrappers.AddRange(ParentDeathWrapper.Prefix(wrapper));
+        }
+        else if (spec.TerminateWithParent && s_hasSetpriv)
         {
             wrappers.AddRange([SetprivPath, "--pdeathsig", "TERM", "--"]);
         }

@@ -154,14 +154,18 @@ public sealed class ProcessRunnerTests
         (await act.Should().ThrowAsync<ProcessStartException>()).WithMessage("*no-such-program-xyz*not found*");
     }
 
-    [Fact]
-    public async Task Child_gets_sigterm_when_its_parent_dies()
+    [Theory]
+    [InlineData("wrapper")]
+    [InlineData("setpriv")]
+    public async Task Child_gets_sigterm_when_its_parent_dies(string how)
     {
-        // A shell plays "syncwarden": it starts a child through setpriv exactly as the runner does,
-        // prints both pids, then waits until it is killed with SIGKILL.
+        // A shell plays "syncwarden": it starts a child through the embedded wrapper (or the setpriv fallback)
+        // exactly as the runner does, prints both pids, then waits until it is killed with SIGKILL.
+        using var dir = new TempDirectory();
+        var start = how == "wrapper" ? $"{WriteWrapper(dir.Path)} $$ /bin/sleep 60" : "/usr/bin/setpriv --pdeathsig TERM -- /bin/sleep 60";
         var pids = new TaskCompletionSource<string>();
         var output = new System.Text.StringBuilder();
-        var spec = new ProcessSpec("/bin/sh", ["-c", "/usr/bin/setpriv --pdeathsig TERM -- /bin/sleep 60 & echo \"$$ $!\"; wait"]) { TerminateWithParent = false };
+        var spec = new ProcessSpec("/bin/sh", ["-c", $"{start} & echo \"$$ $!\"; wait"]) { TerminateWithParent = false };
         var run = ProcessRunner.Default.RunAsync(spec, chunk =>
         {
             output.Append(chunk);
@@ -172,7 +176,7 @@ public sealed class ProcessRunnerTests
         });
         var parts = (await pids.Task.WaitAsync(TimeSpan.FromSeconds(10))).Trim().Split(' ');
         var (shellPid, childPid) = (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-        // setpriv's own argv names sleep too; only after the exec (so after prctl) is argv[0] the sleep binary.
+        // The wrapper's own argv names sleep too; only after the exec (so after prctl) is argv[0] the sleep binary.
         await WaitFor(() => IsAlive(childPid) && File.ReadAllText($"/proc/{childPid}/cmdline").StartsWith("/bin/sleep\0", StringComparison.Ordinal));
         IsAlive(childPid).Should().BeTrue();
 
@@ -181,6 +185,54 @@ public sealed class ProcessRunnerTests
 
         await WaitFor(() => !IsAlive(childPid));
         IsAlive(childPid).Should().BeFalse("the kernel sends SIGTERM to the child when its parent dies");
+    }
+
+    [Fact]
+    public async Task Wrapper_refuses_to_start_a_child_whose_parent_is_already_gone()
+    {
+        // The parent may die between fork and the wrapper's request; the wrapper then finds another parent and stops.
+        using var dir = new TempDirectory();
+        var wrapper = WriteWrapper(dir.Path);
+
+        var notMine = await ProcessRunner.Default.RunAsync(new ProcessSpec(wrapper, ["1", "/bin/true"]) { TerminateWithParent = false });
+        var mine = await ProcessRunner.Default.RunAsync(new ProcessSpec("/bin/sh", ["-c", $"{wrapper} $$ /bin/sh -c 'exit 3'; echo $?"]) { TerminateWithParent = false });
+        var missing = await ProcessRunner.Default.RunAsync(new ProcessSpec("/bin/sh", ["-c", $"{wrapper} $$ /no/such/program; echo $?"]) { TerminateWithParent = false });
+
+        notMine.ExitCode.Should().Be(125);
+        mine.ExitCode.Should().Be(0);
+        missing.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Children_the_runner_starts_exec_the_program_through_the_wrapper_with_arguments_and_environment_intact()
+    {
+        // The runner's own path: an in-memory copy of the wrapper, exec'd as /proc/self/fd/N.
+        ParentDeathWrapper.Path.Should().StartWith("/proc/self/fd/");
+        var output = new System.Text.StringBuilder();
+        var spec = new ProcessSpec("/bin/sh", ["-c", "printf '%s|' \"$0\" \"$1\" \"$SW_TEST\"", "it's", "a b"])
+        {
+            Environment = new Dictionary<string, string?> { ["SW_TEST"] = "kept" },
+        };
+
+        var result = await ProcessRunner.Default.RunAsync(spec, chunk => output.Append(chunk));
+
+        result.ExitCode.Should().Be(0);
+        output.ToString().Should().Be("it's|a b|kept|");
+    }
+
+    private static string WriteWrapper(string dir)
+    {
+        var path = Path.Combine(dir, "pdeathsig");
+        File.WriteAllBytes(path, ParentDeathWrapper.Program() ?? throw new InvalidOperationException("this build has no embedded wrapper"));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private sealed class TempDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("syncwarden-wrapper-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     private sealed class ListLogger : ILogger
