@@ -21,6 +21,9 @@ public sealed class HistoryStore : IDisposable
     /// <exception cref="HistoryVersionException">A newer syncwarden wrote the database; it is left unchanged.</exception>
     public static HistoryStore Open(string stateDir) => Open(stateDir, HistoryMigrations.All);
 
+    // SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (SQLite 3.25 and later).
+    private const int NoCheckpointOnClose = 1006;
+
     internal static HistoryStore Open(string stateDir, IReadOnlyList<HistoryMigration> migrations)
     {
         Directory.CreateDirectory(stateDir);
@@ -37,6 +40,11 @@ public sealed class HistoryStore : IDisposable
                 PRAGMA journal_mode=WAL;
                 PRAGMA synchronous=NORMAL;
                 """);
+            // Each `syncwarden run` opens and closes the history. By default the last connection to close
+            // checkpoints and deletes the WAL, and the next run creates it again: two fsyncs of the file and
+            // one of the directory per run. Leaving the WAL in place skips them; SQLite still checkpoints
+            // whenever the WAL passes its 1000-page threshold, so it stays small.
+            SQLitePCL.raw.sqlite3_db_config(connection.Handle, NoCheckpointOnClose, 1, out _);
         }
         catch
         {
