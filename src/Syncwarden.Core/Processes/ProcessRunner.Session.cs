@@ -11,7 +11,9 @@ public sealed partial class ProcessRunner
     public async Task<ProcessSession> StartSessionAsync(ProcessSpec spec, Action<string>? onStdout = null, Action<string>? onStderr = null)
     {
         var process = await SpawnAsync(spec).ConfigureAwait(false);
-        return new ProcessSession(this, process, spec, PumpAsync(process.StandardOutput, onStdout), PumpAsync(process.StandardError, onStderr));
+        var exited = process.WaitForExitAsync(CancellationToken.None);
+        return new ProcessSession(this, process, spec, exited, PumpAsync(process.StandardOutput, AsStrings(onStdout), spec.OutputBatchDelay, exited),
+            PumpAsync(process.StandardError, AsStrings(onStderr), spec.OutputBatchDelay, exited));
     }
 }
 
@@ -26,7 +28,7 @@ public sealed class ProcessSession : IAsyncDisposable
     private readonly Lock _inputLock = new();
     private bool _inputClosed;
 
-    internal ProcessSession(ProcessRunner runner, Process process, ProcessSpec spec, Task stdout, Task stderr)
+    internal ProcessSession(ProcessRunner runner, Process process, ProcessSpec spec, Task exited, Task stdout, Task stderr)
     {
         _runner = runner;
         _process = process;
@@ -34,7 +36,7 @@ public sealed class ProcessSession : IAsyncDisposable
         ProcessId = process.Id;
         OutputClosed = stdout;
         _pumps = Task.WhenAll(stdout, stderr);
-        Exited = process.WaitForExitAsync();
+        Exited = exited;
     }
 
     public int ProcessId { get; }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.IO.Pipes;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -43,25 +44,38 @@ public sealed partial class ProcessRunner
 
     /// <summary>Runs to completion, delivering output in chunks as it arrives (rsync progress uses \r).</summary>
     /// <exception cref="ProcessNotStoppedException">Cancelled, and the child outlived SIGKILL by the reap timeout.</exception>
-    public async Task<ProcessResult> RunAsync(
+    public Task<ProcessResult> RunAsync(
         ProcessSpec spec,
         Action<string>? onStdout = null,
         Action<string>? onStderr = null,
+        CancellationToken cancellationToken = default) =>
+        StreamAsync(spec, AsStrings(onStdout), AsStrings(onStderr), cancellationToken);
+
+    /// <summary>
+    /// Runs to completion, handing output to the handlers as it arrives without copying it: each chunk
+    /// is a view of the read buffer, valid only during the call.
+    /// </summary>
+    /// <exception cref="ProcessNotStoppedException">Cancelled, and the child outlived SIGKILL by the reap timeout.</exception>
+    public async Task<ProcessResult> StreamAsync(
+        ProcessSpec spec,
+        OutputHandler? onStdout,
+        OutputHandler? onStderr,
         CancellationToken cancellationToken = default)
     {
         var stopwatch = Stopwatch.StartNew();
         using var process = await SpawnAsync(spec).ConfigureAwait(false);
         var pid = process.Id;
+        var exited = process.WaitForExitAsync(CancellationToken.None);
 
         var stdinTask = WriteStdinAsync(process, spec.StandardInput);
-        var stdoutTask = PumpAsync(process.StandardOutput, onStdout);
-        var stderrTask = PumpAsync(process.StandardError, onStderr);
+        var stdoutTask = PumpAsync(process.StandardOutput, onStdout, spec.OutputBatchDelay, exited);
+        var stderrTask = PumpAsync(process.StandardError, onStderr, spec.OutputBatchDelay, exited);
 
         var cancelled = false;
         var killed = false;
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await exited.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -79,7 +93,7 @@ public sealed partial class ProcessRunner
     {
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        var result = await RunAsync(spec, s => { lock (stdout) { stdout.Append(s); } }, s => { lock (stderr) { stderr.Append(s); } }, cancellationToken).ConfigureAwait(false);
+        var result = await StreamAsync(spec, chunk => { lock (stdout) { stdout.Append(chunk); } }, chunk => { lock (stderr) { stderr.Append(chunk); } }, cancellationToken).ConfigureAwait(false);
         return (result, stdout.ToString(), stderr.ToString());
     }
 
@@ -160,18 +174,33 @@ public sealed partial class ProcessRunner
         }
     }
 
+    private static OutputHandler? AsStrings(Action<string>? sink) => sink is null ? null : chunk => sink(new string(chunk));
+
     /// <summary>
     /// Reads a child's output on a thread of its own with blocking reads: rsync writes a progress
     /// update per file, and an async read per small write cost more CPU than rsync itself spent.
+    /// With a batch delay, a read that found little waits (until the child exits at the latest) so
+    /// the next read takes many lines at once; a read that found a lot goes straight on, and the pipe
+    /// is enlarged, so a child that writes fast is not held up by the wait.
     /// </summary>
-    private static Task PumpAsync(StreamReader reader, Action<string>? sink) =>
+    private static Task PumpAsync(StreamReader reader, OutputHandler? sink, TimeSpan batchDelay, Task exited) =>
         Task.Factory.StartNew(() =>
         {
+            if (batchDelay > TimeSpan.Zero && reader.BaseStream is PipeStream pipe)
+            {
+                // Room for what a fast child writes while we wait (the default 64 KiB is about 600 rsync
+                // lines); if the kernel refuses, batches are only smaller.
+                _ = SetPipeSize(pipe.SafePipeHandle, BatchPipeSize);
+            }
             var buffer = new char[64 * 1024];
             int read;
             while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
             {
-                sink?.Invoke(new string(buffer, 0, read));
+                sink?.Invoke(buffer.AsSpan(0, read));
+                if (batchDelay > TimeSpan.Zero && read < buffer.Length / 4)
+                {
+                    ((IAsyncResult)exited).AsyncWaitHandle.WaitOne(batchDelay);
+                }
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -234,6 +263,14 @@ public sealed partial class ProcessRunner
 
     private const int SigTerm = 15;
     private const int SigKill = 9;
+
+    private const int BatchPipeSize = 1024 * 1024;
+    private const int FSetPipeSize = 1031;
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int SetPipeSize(SafeHandle fd, int command, int size);
+
+    private static int SetPipeSize(SafeHandle fd, int size) => SetPipeSize(fd, FSetPipeSize, size);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -16,6 +16,11 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     public bool OwnProcessGroup { get; init; }
     /// <summary>Data written to stdin, then stdin is closed. Null closes stdin at once.</summary>
     public string? StandardInput { get; init; }
+    /// <summary>
+    /// After a read that found little output, wait up to this long (less if the child exits) before reading
+    /// again, so a child that writes line by line is read in batches. Zero reads whatever arrives at once.
+    /// </summary>
+    public TimeSpan OutputBatchDelay { get; init; }
 
     /// <summary>For logs and errors: argv rendered with shell-style quoting. Never executed.</summary>
     public string Display => string.Join(' ', new[] { FileName }.Concat(Arguments).Select(Quote));
@@ -23,6 +28,9 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     private static string Quote(string a) =>
         a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@%+,".Contains(c)) ? a : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
+
+/// <summary>Receives a child's output as it arrives: a view of the read buffer, valid only during the call.</summary>
+public delegate void OutputHandler(ReadOnlySpan<char> chunk);
 
 public sealed record ProcessResult(int ExitCode, int ProcessId, TimeSpan Duration, bool Cancelled, bool Killed);
 

@@ -13,31 +13,7 @@ public static class ProgressParser
     public static bool TryParse(ReadOnlySpan<char> line, out RsyncProgress progress)
     {
         progress = null!;
-        var rest = line.Trim(" \t\r\n");
-
-        if (!TakeToken(ref rest, out var bytesText) || !RsyncNumber.TryParseLong(bytesText, out var bytes))
-        {
-            return false;
-        }
-
-        if (!TakeToken(ref rest, out var percentText) || !TryParsePercent(percentText, out var percent))
-        {
-            return false;
-        }
-
-        if (!TakeToken(ref rest, out var rateText) || !TryParseRate(rateText, out var rate))
-        {
-            return false;
-        }
-
-        if (!TakeToken(ref rest, out var timeText) || !TryParseTime(timeText, out var time))
-        {
-            return false;
-        }
-
-        long? transfer = null, remaining = null, total = null;
-        var incremental = false;
-        if (!rest.IsEmpty && !TryParseCounters(rest, out transfer, out remaining, out total, out incremental))
+        if (!TryParse(line, out var bytes, out var percent, out var rate, out var time, out var transfer, out var remaining, out var total, out var incremental))
         {
             return false;
         }
@@ -47,6 +23,44 @@ public static class ProgressParser
             IncrementalScan = incremental,
         };
         return true;
+    }
+
+    /// <summary>Whether <see cref="TryParse(ReadOnlySpan{char}, out RsyncProgress)"/> would accept the line, without allocating.</summary>
+    public static bool IsProgress(ReadOnlySpan<char> line) => TryParse(line, out _, out _, out _, out _, out _, out _, out _, out _);
+
+    private static bool TryParse(
+        ReadOnlySpan<char> line, out long bytes, out int percent, out double rate, out TimeSpan? time,
+        out long? transfer, out long? remaining, out long? total, out bool incremental)
+    {
+        bytes = 0;
+        percent = 0;
+        rate = 0;
+        time = null;
+        transfer = remaining = total = null;
+        incremental = false;
+        var rest = line.Trim(" \t\r\n");
+
+        if (!TakeToken(ref rest, out var bytesText) || !RsyncNumber.TryParseLong(bytesText, out bytes))
+        {
+            return false;
+        }
+
+        if (!TakeToken(ref rest, out var percentText) || !TryParsePercent(percentText, out percent))
+        {
+            return false;
+        }
+
+        if (!TakeToken(ref rest, out var rateText) || !TryParseRate(rateText, out rate))
+        {
+            return false;
+        }
+
+        if (!TakeToken(ref rest, out var timeText) || !TryParseTime(timeText, out time))
+        {
+            return false;
+        }
+
+        return rest.IsEmpty || TryParseCounters(rest, out transfer, out remaining, out total, out incremental);
     }
 
     private static bool TakeToken(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> token)

@@ -1,6 +1,7 @@
-using System.Text;
-
 namespace Syncwarden.Rsync;
+
+/// <summary>Receives one segment of output: a view that is valid only during the call.</summary>
+public delegate void SegmentHandler(ReadOnlySpan<char> text, bool endedWithCarriageReturn);
 
 /// <summary>
 /// Splits rsync's raw stdout into segments on '\r' and '\n'. --info=progress2 rewrites its
@@ -13,19 +14,30 @@ namespace Syncwarden.Rsync;
 /// in '\n' after a '\n' are kept, so the blank line before the --stats block survives.
 /// A segment longer than <see cref="MaxSegmentLength"/> is cut there so a misbehaving child
 /// cannot grow the buffer without bound.
+/// A segment that lies whole in one chunk is handed on as a view of that chunk; only a segment
+/// split across chunks is copied, into a buffer that is reused, so splitting allocates nothing
+/// per line.
 /// </remarks>
 public sealed class RsyncLineSplitter
 {
     public const int MaxSegmentLength = 64 * 1024;
 
-    private readonly Action<string, bool> _onSegment;
-    private readonly StringBuilder _buffer = new();
+    private readonly SegmentHandler _onSegment;
+    private char[] _pending = new char[256];
+    private int _pendingLength;
     private bool _lastTerminatorWasCarriageReturn;
 
-    public RsyncLineSplitter(Action<string, bool> onSegment)
+    public RsyncLineSplitter(SegmentHandler onSegment)
     {
         ArgumentNullException.ThrowIfNull(onSegment);
         _onSegment = onSegment;
+    }
+
+    /// <summary>For callers that keep segments: each one becomes a string.</summary>
+    public RsyncLineSplitter(Action<string, bool> onSegment)
+    {
+        ArgumentNullException.ThrowIfNull(onSegment);
+        _onSegment = (text, endedWithCarriageReturn) => onSegment(text.ToString(), endedWithCarriageReturn);
     }
 
     public void Feed(ReadOnlySpan<char> chunk)
@@ -39,8 +51,16 @@ public sealed class RsyncLineSplitter
                 return;
             }
 
-            Append(chunk[..end]);
-            Emit(endedWithCarriageReturn: chunk[end] == '\r');
+            var endedWithCarriageReturn = chunk[end] == '\r';
+            if (_pendingLength == 0 && end <= MaxSegmentLength)
+            {
+                Emit(chunk[..end], endedWithCarriageReturn);
+            }
+            else
+            {
+                Append(chunk[..end]);
+                EmitPending(endedWithCarriageReturn);
+            }
             chunk = chunk[(end + 1)..];
         }
     }
@@ -48,36 +68,49 @@ public sealed class RsyncLineSplitter
     /// <summary>Emits whatever text is pending (the process exited without a final newline).</summary>
     public void Flush()
     {
-        if (_buffer.Length > 0)
+        if (_pendingLength > 0)
         {
-            Emit(endedWithCarriageReturn: false);
+            EmitPending(endedWithCarriageReturn: false);
         }
     }
 
     private void Append(ReadOnlySpan<char> text)
     {
-        while (_buffer.Length + text.Length > MaxSegmentLength)
+        while (_pendingLength + text.Length > MaxSegmentLength)
         {
-            var room = MaxSegmentLength - _buffer.Length;
-            _buffer.Append(text[..room]);
+            var room = MaxSegmentLength - _pendingLength;
+            AppendPending(text[..room]);
             text = text[room..];
-            Emit(endedWithCarriageReturn: false);
+            EmitPending(endedWithCarriageReturn: false);
         }
 
-        _buffer.Append(text);
+        AppendPending(text);
     }
 
-    private void Emit(bool endedWithCarriageReturn)
+    private void AppendPending(ReadOnlySpan<char> text)
     {
-        var skip = _buffer.Length == 0 && (endedWithCarriageReturn || _lastTerminatorWasCarriageReturn);
-        _lastTerminatorWasCarriageReturn = endedWithCarriageReturn;
-        if (skip)
+        if (_pendingLength + text.Length > _pending.Length)
         {
-            return;
+            Array.Resize(ref _pending, Math.Min(MaxSegmentLength, Math.Max(_pending.Length * 2, _pendingLength + text.Length)));
         }
+        text.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += text.Length;
+    }
 
-        var text = _buffer.ToString();
-        _buffer.Clear();
-        _onSegment(text, endedWithCarriageReturn);
+    private void EmitPending(bool endedWithCarriageReturn)
+    {
+        var length = _pendingLength;
+        _pendingLength = 0;
+        Emit(_pending.AsSpan(0, length), endedWithCarriageReturn);
+    }
+
+    private void Emit(ReadOnlySpan<char> text, bool endedWithCarriageReturn)
+    {
+        var skip = text.IsEmpty && (endedWithCarriageReturn || _lastTerminatorWasCarriageReturn);
+        _lastTerminatorWasCarriageReturn = endedWithCarriageReturn;
+        if (!skip)
+        {
+            _onSegment(text, endedWithCarriageReturn);
+        }
     }
 }

@@ -18,14 +18,19 @@ public sealed class StatsParser
     public void Feed(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
+        Feed(line.AsSpan());
+    }
+
+    public void Feed(ReadOnlySpan<char> line)
+    {
         var colon = line.IndexOf(": ", StringComparison.Ordinal);
         if (colon <= 0)
         {
             return;
         }
 
-        var label = line.AsSpan(0, colon);
-        var value = line.AsSpan(colon + 2).Trim();
+        var label = line[..colon];
+        var value = line[(colon + 2)..].Trim();
         switch (label)
         {
             case "Number of files":

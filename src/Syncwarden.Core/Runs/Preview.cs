@@ -84,7 +84,7 @@ internal sealed class Previewer(ProcessRunner runner)
                 stderr.Add(line);
             }
         });
-        var result = await runner.RunAsync(spec, c => stdoutSplitter.Feed(c), c => stderrSplitter.Feed(c), cancellationToken).ConfigureAwait(false);
+        var result = await runner.StreamAsync(spec, stdoutSplitter.Feed, stderrSplitter.Feed, cancellationToken).ConfigureAwait(false);
         stdoutSplitter.Flush();
         stderrSplitter.Flush();
         cancellationToken.ThrowIfCancellationRequested();

@@ -51,16 +51,14 @@ internal sealed class RunLog : IDisposable
         }
     }
 
-    public void Output(string line)
+    public void Output(string line) => Output(line.AsSpan());
+
+    public void Output(ReadOnlySpan<char> line)
     {
         lock (_lock)
         {
             _writer.WriteLine(line);
-            if (Environment.TickCount64 - _lastFlush > 1000)
-            {
-                _writer.Flush();
-                _lastFlush = Environment.TickCount64;
-            }
+            FlushIfDueLocked();
         }
     }
 
@@ -69,11 +67,16 @@ internal sealed class RunLog : IDisposable
     {
         lock (_lock)
         {
-            if (Environment.TickCount64 - _lastFlush > 1000)
-            {
-                _writer.Flush();
-                _lastFlush = Environment.TickCount64;
-            }
+            FlushIfDueLocked();
+        }
+    }
+
+    private void FlushIfDueLocked()
+    {
+        if (Environment.TickCount64 - _lastFlush > 1000)
+        {
+            _writer.Flush();
+            _lastFlush = Environment.TickCount64;
         }
     }
 

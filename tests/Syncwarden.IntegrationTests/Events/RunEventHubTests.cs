@@ -47,10 +47,14 @@ public sealed class RunEventHubTests
         }
     }
 
+    // Progress events the blocked watcher may hold before the oldest are dropped.
+    private const int BlockedCapacity = 4;
+
     [Fact]
     public async Task A_blocked_and_a_throwing_watcher_neither_slow_nor_change_a_run()
     {
-        // Arrange: enough files for many progress events.
+        // Arrange: enough files, and a bandwidth limit that makes the run last a few seconds, for many progress
+        // events (at most ten a second are published).
         using var dir = new TempDir("hub");
         var source = dir.CreateSubdirectory("src");
         var tree = new TreeBuilder(source);
@@ -63,18 +67,18 @@ public sealed class RunEventHubTests
         {
             SourceFile = dir.Combine("syncwarden.yaml"),
             StateDir = dir.CreateSubdirectory("state"),
-            Jobs = [new JobConfig { Name = "many", Direction = Direction.Local, Syncs = [new SyncPair { Source = source + "/", Destination = destination }] }],
+            Jobs = [new JobConfig { Name = "many", Direction = Direction.Local, Bandwidth = 500, Syncs = [new SyncPair { Source = source + "/", Destination = destination }] }],
         };
         using var blocking = new BlockingWatcher();
         var throwing = new ThrowingWatcher();
         var recorder = new EventRecorder();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IRunEventSubscriber>(blocking);
         services.AddSingleton<IRunEventSubscriber>(throwing);
         services.AddSyncwarden(config, () => new ConfigLoadResult(config, []));
         await using var provider = services.BuildServiceProvider();
         var hub = provider.GetRequiredService<RunEventHub>();
+        await using var blocked = hub.Subscribe(blocking, progressCapacity: BlockedCapacity);
         // The recorder must see every event to count them: room for all of them.
         await using var recording = hub.Subscribe(recorder, progressCapacity: 1_000_000);
 
@@ -94,13 +98,13 @@ public sealed class RunEventHubTests
 
         var all = recorder.Events.Where(e => e.Job == "many").ToList();
         var progress = all.OfType<RunProgressed>().Count();
-        progress.Should().BeGreaterThan(RunEventHub.DefaultProgressCapacity, "the run reports progress per file");
+        progress.Should().BeGreaterThan(BlockedCapacity, "the run reports progress several times a second");
         all.OfType<RunStarted>().Should().ContainSingle();
         all.Last().Should().BeOfType<RunFinished>();
 
         // The stuck watcher lost progress (the oldest beyond its capacity) but none of the run's lifecycle.
         var late = blocking.Seen.Where(e => e.Job == "many").ToList();
         late.Where(e => !e.MayDrop).Select(e => e.GetType().Name).Should().Equal(all.Where(e => !e.MayDrop).Select(e => e.GetType().Name));
-        late.OfType<RunProgressed>().Count().Should().BeLessThanOrEqualTo(RunEventHub.DefaultProgressCapacity + 1);
+        late.OfType<RunProgressed>().Count().Should().BeLessThanOrEqualTo(BlockedCapacity + 1);
     }
 }

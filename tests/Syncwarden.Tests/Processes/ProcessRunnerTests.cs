@@ -20,6 +20,23 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Batched_output_arrives_whole_and_the_child_exit_ends_the_wait_at_once()
+    {
+        // Arrange: a long batch delay; the child writes twice, a little apart, then exits.
+        var spec = new ProcessSpec("/bin/sh", ["-c", "printf 'a\\n'; sleep 0.3; printf 'b\\n'"]) { TerminateWithParent = false, OutputBatchDelay = TimeSpan.FromSeconds(20) };
+        var stdout = new System.Text.StringBuilder();
+
+        // Act
+        var clock = Stopwatch.StartNew();
+        var result = await ProcessRunner.Default.StreamAsync(spec, chunk => stdout.Append(chunk), null);
+
+        // Assert: nothing waited out the batch delay once the child had gone.
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        result.ExitCode.Should().Be(0);
+        stdout.ToString().Should().Be("a\nb\n");
+    }
+
+    [Fact]
     public async Task Arguments_are_passed_verbatim_never_through_a_shell()
     {
         var marker = Path.Combine(Path.GetTempPath(), "sw-pwned-" + Guid.NewGuid().ToString("N"));

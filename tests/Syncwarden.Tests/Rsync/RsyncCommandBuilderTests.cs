@@ -143,6 +143,22 @@ public sealed class RsyncCommandBuilderTests
     }
 
     [Fact]
+    public void A_dry_run_leaves_out_an_absolute_partial_dir_but_keeps_a_relative_one()
+    {
+        // rsync looks the partial dir up for every file; a dry run never keeps or uses a partial file. A relative
+        // partial dir is also an exclude rule in every folder, which a dry run with --delete still needs.
+        var absolute = new SyncPair { Source = "/data/work", Destination = "/backup", Options = ["--delete"] };
+        var relative = new SyncPair { Source = "/data/work", Destination = "replica/work", Options = ["--delete"] };
+        var local = new RsyncCommandBuilder(Config, Job(Direction.Local, absolute));
+        var push = new RsyncCommandBuilder(Config, Job(Direction.Push, relative));
+
+        local.Build(absolute, RsyncMode.Preview).Arguments.Should().NotContain(a => a.StartsWith("--partial", StringComparison.Ordinal))
+            .And.Contain("--exclude=/.syncwarden-*/");
+        local.Build(absolute, RsyncMode.Transfer).Arguments.Should().Contain("--partial-dir=/backup/.syncwarden-partial");
+        push.Build(relative, RsyncMode.Preview).Arguments.Should().Contain("--partial-dir=.syncwarden-partial");
+    }
+
+    [Fact]
     public void A_relative_remote_destination_gets_a_relative_partial_dir()
     {
         var sync = new SyncPair { Source = "/data", Destination = "replica/data" };

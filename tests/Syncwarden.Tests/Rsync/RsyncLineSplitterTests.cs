@@ -95,4 +95,23 @@ public sealed class RsyncLineSplitterTests
         // Assert
         segments.Select(s => s.Length).Should().Equal(RsyncLineSplitter.MaxSegmentLength, 10);
     }
+
+    [Fact]
+    public void Segments_that_lie_in_one_chunk_are_handed_on_without_allocating()
+    {
+        // Arrange: a chunk as the runner reads it, an update and a name per file.
+        var chunk = string.Concat(Enumerable.Range(0, 200).Select(i => $"\r      {i},000  50%    1.00MB/s    0:00:01 (xfr#{i}, to-chk=1/2)\n>f+++++++++ d/f{i}.bin\n"));
+        var lines = 0;
+        var splitter = new RsyncLineSplitter((ReadOnlySpan<char> text, bool _) => lines += text.Length > 0 ? 1 : 0);
+        splitter.Feed(chunk);
+
+        // Act
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        splitter.Feed(chunk);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Assert
+        lines.Should().Be(800);
+        allocated.Should().Be(0);
+    }
 }

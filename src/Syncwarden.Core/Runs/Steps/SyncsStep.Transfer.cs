@@ -13,52 +13,35 @@ internal sealed partial class SyncsStep
         var spec = builder.Build(sync, RsyncMode.Transfer, context.Filters);
         log.Note("$ " + spec.Display);
         context.Report.Stage(RunPhase.Transferring, index, label);
-        var stats = new StatsParser();
+        var output = new TransferOutput(context, index, label);
         var stderrLines = new List<string>();
-        // What moved so far, for when rsync ends without its statistics (cancelled, killed, connection cut).
-        long progressBytes = 0, progressFiles = 0;
 
-        var stdout = new RsyncLineSplitter((segment, _) =>
-        {
-            if (ProgressParser.TryParse(segment, out var p))
-            {
-                progressBytes = p.BytesTransferred;
-                progressFiles = Math.Max(progressFiles, p.TransferNumber ?? 0);
-                // Publishing only queues the event: a slow watcher never holds up rsync's output.
-                context.Report.Progress(index, label, p);
-                log.FlushIfDue();
-                return;
-            }
-            if (segment.Length == 0)
-            {
-                return;
-            }
-            stats.Feed(segment);
-            log.Output(segment);
-        });
+        var stdout = new RsyncLineSplitter((SegmentHandler)output.Segment);
         var stderr = new RsyncLineSplitter((segment, _) =>
         {
-            if (segment.Length == 0)
+            if (segment.IsEmpty)
             {
                 return;
             }
             lock (stderrLines)
             {
-                stderrLines.Add(segment);
+                stderrLines.Add(segment.ToString());
             }
             log.Output(segment);
         });
 
-        var result = await runner.RunAsync(spec, chunk => stdout.Feed(chunk), chunk => stderr.Feed(chunk), context.CancellationToken).ConfigureAwait(false);
+        var result = await runner.StreamAsync(spec, stdout.Feed, stderr.Feed, context.CancellationToken).ConfigureAwait(false);
         stdout.Flush();
         stderr.Flush();
+        output.Complete();
         log.Note($"rsync (pid {result.ProcessId}) exited with {result.ExitCode} after {result.Duration.TotalSeconds:0.0}s" + (result.Cancelled ? (result.Killed ? ", killed after the grace period" : ", stopped on request") : ""));
 
-        var s = stats.SawStats ? stats.Result : null;
+        var s = output.Stats.SawStats ? output.Stats.Result : null;
         return Classify(context.Job, result, stderrLines) with
         {
-            FilesTransferred = s?.RegularFilesTransferred ?? progressFiles,
-            BytesTransferred = s?.TotalTransferredFileSize ?? progressBytes,
+            // Without statistics (cancelled, killed, connection cut) what moved is what progress last said.
+            FilesTransferred = s?.RegularFilesTransferred ?? output.ProgressFiles,
+            BytesTransferred = s?.TotalTransferredFileSize ?? output.ProgressBytes,
             TotalSize = s?.TotalFileSize ?? 0,
             FilesDeleted = s?.DeletedFiles ?? 0,
         };

@@ -54,13 +54,30 @@ public sealed class ResumeTests(SshServerFixture fixture)
     [Fact]
     public Task Kill_9_of_syncwarden_mid_push_then_rerun_gives_identical_tree() => KillSyncwardenMidTransferAsync("push");
 
-    private async Task KillSyncwardenMidTransferAsync(string direction)
+    /// <summary>
+    /// rsync keeps an interrupted file only when the run it interrupts was given the partial dir, so every
+    /// transfer gets it, not just the one after an unfinished run: the first interruption after good runs
+    /// must keep its data too.
+    /// </summary>
+    [Fact]
+    public Task Kill_9_of_syncwarden_mid_push_after_a_good_run_still_resumes() => KillSyncwardenMidTransferAsync("push", afterAGoodRun: true);
+
+    private async Task KillSyncwardenMidTransferAsync(string direction, bool afterAGoodRun = false)
     {
         // Arrange: the sshd runs on this machine, so "remote" paths are local paths too.
         var server = fixture.Server;
         using var dir = new TempDir("resume-" + direction);
         var (config, source, replica) = Interruption.SlowJob(dir, direction, server);
         var work = Path.Combine(replica, "work");
+        if (afterAGoodRun)
+        {
+            // The big file arrives in the source after a run that succeeded.
+            var big = Path.Combine(source, "m-big.bin");
+            File.Move(big, dir.Combine("m-big.bin"));
+            var good = await config.RunCliAsync("run", "slow", "--json");
+            good.ExitCode.Should().Be(0, good.ToString());
+            File.Move(dir.Combine("m-big.bin"), big);
+        }
         await using var cli = await config.StartCliAsync("run", "slow", "--json");
         // The receiver writes to .syncwarden-tmp (pull) or to a hidden temp file beside the target (push).
         await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
@@ -90,8 +107,9 @@ public sealed class ResumeTests(SshServerFixture fixture)
         record.GetProperty("bytesTransferred").GetInt64().Should().BeGreaterThanOrEqualTo(Interruption.BigFileSize);
         Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept", kept);
 
-        var killed = (await Interruption.HistoryAsync(config)).Single(r => r.GetProperty("id").GetInt64() != record.GetProperty("id").GetInt64());
-        Interruption.ShouldHaveEnded(killed, "failed", "interrupted");
+        var earlier = (await Interruption.HistoryAsync(config)).Where(r => r.GetProperty("id").GetInt64() != record.GetProperty("id").GetInt64()).ToList();
+        earlier.Should().HaveCount(afterAGoodRun ? 2 : 1);
+        Interruption.ShouldHaveEnded(earlier[0], "failed", "interrupted");
     }
 
     [Fact]
