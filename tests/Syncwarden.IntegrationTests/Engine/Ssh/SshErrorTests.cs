@@ -93,20 +93,9 @@ public sealed class SshErrorTests(SshServerFixture fixture)
     {
         // Arrange: two syncs to the same host, refused by the server.
         using var dir = new TempDir("ssh-skip");
-        var first = new TreeBuilder(dir.CreateSubdirectory("src", "first")).File("a.txt", 100).Root;
-        var second = new TreeBuilder(dir.CreateSubdirectory("src", "second")).File("b.txt", 100).Root;
-        var replica = dir.CreateSubdirectory("replica");
-        var config = new TestConfig(dir)
+        var (config, first, second, replica) = TwoSyncsToBackup(dir, new TestConfig(dir)
             .Host("backup", _server, identity: failure == "authentication" ? await _server.CreateUnauthorizedClientKeyAsync() : null,
-                knownHosts: failure == "host key" ? await _server.CreateWrongKnownHostsAsync() : null)
-            .Job("job", $$"""
-                direction: push
-                host: backup
-                retries: { count: 2, delay: 1s }
-                syncs:
-                  - { source: {{TestConfig.Q(first)}}, destination: {{TestConfig.Q(replica)}} }
-                  - { source: {{TestConfig.Q(second)}}, destination: {{TestConfig.Q(replica)}} }
-                """);
+                knownHosts: failure == "host key" ? await _server.CreateWrongKnownHostsAsync() : null), retries: 2);
 
         // Act
         var run = await config.RunCliAsync("run", "job", "--json");
@@ -121,6 +110,27 @@ public sealed class SshErrorTests(SshServerFixture fixture)
         record.Error.Should().NotContain(second);
         record.Log.Split('\n').Count(l => l.Contains("$ rsync", StringComparison.Ordinal)).Should().Be(1, "the second sync is not tried");
         record.Log.Should().Contain(skipped);
+    }
+
+    [Fact]
+    public async Task After_the_host_stays_unreachable_through_the_retries_the_other_syncs_are_skipped()
+    {
+        // Arrange: two syncs to a host whose port refuses connections.
+        using var dir = new TempDir("ssh-skip-unreachable");
+        var (config, first, second, replica) = TwoSyncsToBackup(dir, new TestConfig(dir).Host("backup", _server), retries: 1);
+
+        // Act
+        var run = await RunAgainstClosedPortAsync(config, "run", "job", "--json");
+
+        // Assert: the first sync is tried and retried, the second never; the error says why once.
+        run.ExitCode.Should().Be(1, run.ToString());
+        var record = RunOutput.Parse(run);
+        record.Result.Should().Be("failed");
+        record.Error.Should().StartWith($"{first} -> ").And.EndWith("; 1 remaining sync(s) skipped: host 'backup' is unreachable");
+        Regex.Matches(record.Error!, "Connection refused").Should().ContainSingle("the error is said once");
+        record.Error.Should().NotContain(second);
+        record.Log.Split('\n').Count(l => Regex.IsMatch(l, @"^# \S+ \S+ \$ rsync")).Should().Be(2, "one attempt and one retry of the first sync, none of the second");
+        Directory.EnumerateFileSystemEntries(replica).Should().BeEmpty();
     }
 
     /// <summary>
@@ -315,6 +325,23 @@ public sealed class SshErrorTests(SshServerFixture fixture)
     }
 
     /// <summary>The run failed without a retry and without touching the replica: what an error that retrying cannot fix gives.</summary>
+    /// <summary>A push job "job" with two syncs (a file each) to host "backup" of <paramref name="withHost"/>, into one replica folder.</summary>
+    private static (TestConfig Config, string First, string Second, string Replica) TwoSyncsToBackup(TempDir dir, TestConfig withHost, int retries)
+    {
+        var first = new TreeBuilder(dir.CreateSubdirectory("src", "first")).File("a.txt", 100).Root;
+        var second = new TreeBuilder(dir.CreateSubdirectory("src", "second")).File("b.txt", 100).Root;
+        var replica = dir.CreateSubdirectory("replica");
+        var config = withHost.Job("job", $$"""
+            direction: push
+            host: backup
+            retries: { count: {{retries}}, delay: 1s }
+            syncs:
+              - { source: {{TestConfig.Q(first)}}, destination: {{TestConfig.Q(replica)}} }
+              - { source: {{TestConfig.Q(second)}}, destination: {{TestConfig.Q(replica)}} }
+            """);
+        return (config, first, second, replica);
+    }
+
     private static RunOutput FailedAtOnce(ProcessResult run, TempDir dir)
     {
         run.ExitCode.Should().Be(1, run.ToString());
