@@ -70,12 +70,12 @@ public static partial class ConfigLoader
         {
             host = host with { Port = (int)p };
         }
-        if (map.Get("identity") is { } identity && reader.Text(identity, map.PathOf("identity"), "identity: /root/.ssh/id_ed25519") is { } i)
+        if (map.Get("identity") is { } identity && reader.LocalPath(identity, map.PathOf("identity"), "identity: /root/.ssh/id_ed25519", "/etc/syncwarden/id_ed25519") is { } i)
         {
             host = host with { Identity = i };
         }
         if (map.Get("known-hosts") is { } knownHosts
-            && reader.Text(knownHosts, map.PathOf("known-hosts"), "known-hosts: /etc/syncwarden/known_hosts") is { } k)
+            && reader.LocalPath(knownHosts, map.PathOf("known-hosts"), "known-hosts: /etc/syncwarden/known_hosts", "/etc/syncwarden/known_hosts") is { } k)
         {
             host = host with { KnownHosts = k };
         }

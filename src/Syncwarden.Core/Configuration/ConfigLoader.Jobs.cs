@@ -76,8 +76,8 @@ public static partial class ConfigLoader
         {
             Exclude = OptionalTextList(map, "exclude", "exclude: ['*.tmp', '.cache/']", reader) ?? job.Exclude,
             Include = OptionalTextList(map, "include", "include: ['*.conf']", reader) ?? job.Include,
-            ExcludeFrom = OptionalTextList(map, "exclude-from", "exclude-from: [/etc/syncwarden/excludes.txt]", reader) ?? job.ExcludeFrom,
-            IncludeFrom = OptionalTextList(map, "include-from", "include-from: [/etc/syncwarden/includes.txt]", reader) ?? job.IncludeFrom,
+            ExcludeFrom = OptionalPathList(map, "exclude-from", "exclude-from: [/etc/syncwarden/excludes.txt]", "/etc/syncwarden/excludes.txt", reader) ?? job.ExcludeFrom,
+            IncludeFrom = OptionalPathList(map, "include-from", "include-from: [/etc/syncwarden/includes.txt]", "/etc/syncwarden/includes.txt", reader) ?? job.IncludeFrom,
         };
         if (map.Get("options") is { } options)
         {
@@ -175,6 +175,11 @@ public static partial class ConfigLoader
     private static List<string>? OptionalTextList(MappingView map, string key, string example, ConfigReader reader) =>
         map.Get(key) is { } node && reader.TextList(node, map.PathOf(key), example) is { } items
             ? items.Select(i => i.Value).ToList()
+            : null;
+
+    private static List<string>? OptionalPathList(MappingView map, string key, string example, string absoluteExample, ConfigReader reader) =>
+        map.Get(key) is { } node && reader.TextList(node, map.PathOf(key), example) is { } items
+            ? items.Where(i => reader.IsLocalPath(i.Value, i.Node, i.Path, absoluteExample)).Select(i => i.Value).ToList()
             : null;
 
     private static List<string> BindRsyncOptions(YamlNode node, string path, ConfigReader reader)

@@ -10,24 +10,6 @@ namespace Syncwarden.Configuration;
 /// </summary>
 public static partial class ConfigLoader
 {
-    /// <summary>
-    /// Path settings read on this machine that are not checked where they are bound. "*" stands for every key
-    /// of a mapping, "[]" for every item of a list. A program may also be a bare name, looked up on PATH.
-    /// </summary>
-    private static readonly (string Pattern, bool IsProgram, string Example)[] AbsolutePathSettings =
-    [
-        ("state-dir", false, "/var/lib/syncwarden"),
-        ("log.file", false, "/var/log/syncwarden.log"),
-        ("rsync-path", true, "/usr/bin/rsync"),
-        ("ssh-path", true, "/usr/bin/ssh"),
-        ("hosts.*.identity", false, "/etc/syncwarden/id_ed25519"),
-        ("hosts.*.known-hosts", false, "/etc/syncwarden/known_hosts"),
-        ("jobs.*.exclude-from.[]", false, "/etc/syncwarden/excludes.txt"),
-        ("jobs.*.include-from.[]", false, "/etc/syncwarden/includes.txt"),
-        ("power.rtcwake-path", true, "/usr/sbin/rtcwake"),
-        ("power.stay-awake-file", false, "/etc/syncwarden/stay-awake"),
-    ];
-
     private static readonly string[] RemoveSourceOptions = ["--remove-source-files", "--remove-sent-files"];
 
     private const string OverlapHint = "use a destination outside the source that does not contain it either, such as /mnt/backup/data";
@@ -44,10 +26,9 @@ public static partial class ConfigLoader
     /// <summary>Why a folder must not be written into as a whole, what is at stake there, and what to do.</summary>
     private sealed record Protection(string What, string Stake, string Hint);
 
-    /// <summary>Runs once the whole file is bound: relative path settings, refused sync targets, overlapping local syncs.</summary>
+    /// <summary>Runs once the whole file is bound: refused sync targets, overlapping local syncs.</summary>
     private static void CheckPaths(YamlNode root, SyncwardenConfig config, ConfigReader reader)
     {
-        CheckAbsolutePathSettings(root, reader);
         // The name the file was loaded (or, for Parse, described) by; a relative one counts from the current folder.
         var configFile = PathSafety.Resolve(Path.IsPathRooted(reader.File) ? reader.File : Path.Join(Directory.GetCurrentDirectory(), reader.File));
         var stateDir = config.StateDir.StartsWith('/') ? PathSafety.Resolve(config.StateDir) : null;
@@ -60,22 +41,6 @@ public static partial class ConfigLoader
             foreach (var (syncNode, syncPath) in Select(jobNode, jobPath, "syncs.[]"))
             {
                 CheckSyncPaths(syncNode, syncPath, job, stateDir, configFile, reader);
-            }
-        }
-    }
-
-    private static void CheckAbsolutePathSettings(YamlNode root, ConfigReader reader)
-    {
-        foreach (var (pattern, isProgram, example) in AbsolutePathSettings)
-        {
-            foreach (var (node, path) in Select(root, "", pattern))
-            {
-                if (ScalarText(node) is not { } value || value.StartsWith('/') || (isProgram && !value.Contains('/', StringComparison.Ordinal)))
-                {
-                    continue;
-                }
-                var rule = isProgram ? "must be an absolute path or a bare name found on PATH" : "must be an absolute path";
-                reader.Error(node, path, $"{rule}, got \"{value}\"", $"e.g. {example}; a relative path would depend on the folder syncwarden is started from");
             }
         }
     }
@@ -176,7 +141,7 @@ public static partial class ConfigLoader
     private static string? ScalarText(YamlNode node) =>
         node is YamlScalarNode { Value: { } value } && !ConfigReader.IsNull(node) && !string.IsNullOrWhiteSpace(value) ? value : null;
 
-    /// <summary>The nodes a pattern such as "hosts.*.identity" names below <paramref name="node"/>, with their key paths.</summary>
+    /// <summary>The nodes a pattern such as "jobs.*" or "syncs.[]" names below <paramref name="node"/>, with their key paths.</summary>
     private static List<(YamlNode Node, string Path)> Select(YamlNode node, string path, string pattern)
     {
         List<(YamlNode Node, string Path)> found = [(node, path)];

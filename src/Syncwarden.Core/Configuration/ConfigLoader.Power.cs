@@ -29,12 +29,12 @@ public static partial class ConfigLoader
         {
             settings = settings with { WakeMargin = w };
         }
-        if (power.Get("rtcwake-path") is { } rtcwake && reader.Text(rtcwake, power.PathOf("rtcwake-path"), "rtcwake-path: /usr/sbin/rtcwake") is { } r)
+        if (power.Get("rtcwake-path") is { } rtcwake && reader.LocalPath(rtcwake, power.PathOf("rtcwake-path"), "rtcwake-path: /usr/sbin/rtcwake", "/usr/sbin/rtcwake", program: true) is { } r)
         {
             settings = settings with { RtcwakePath = r };
         }
         if (power.Get("stay-awake-file") is { } file
-            && reader.Text(file, power.PathOf("stay-awake-file"), "stay-awake-file: /etc/syncwarden/stay-awake") is { } f)
+            && reader.LocalPath(file, power.PathOf("stay-awake-file"), "stay-awake-file: /etc/syncwarden/stay-awake", "/etc/syncwarden/stay-awake") is { } f)
         {
             settings = settings with { StayAwakeFile = f };
         }

@@ -148,15 +148,15 @@ public static partial class ConfigLoader
         var jobs = top.Get("jobs") is { } jobsNode ? BindJobs(jobsNode, hosts, reader) : [];
 
         var config = new SyncwardenConfig { SourceFile = reader.File, Hosts = hosts, Jobs = jobs };
-        if (top.Get("state-dir") is { } stateDir && reader.Text(stateDir, top.PathOf("state-dir"), "state-dir: /var/lib/syncwarden") is { } s)
+        if (top.Get("state-dir") is { } stateDir && reader.LocalPath(stateDir, top.PathOf("state-dir"), "state-dir: /var/lib/syncwarden", "/var/lib/syncwarden") is { } s)
         {
             config = config with { StateDir = s };
         }
-        if (top.Get("rsync-path") is { } rsync && reader.Text(rsync, top.PathOf("rsync-path"), "rsync-path: /usr/bin/rsync") is { } r)
+        if (top.Get("rsync-path") is { } rsync && reader.LocalPath(rsync, top.PathOf("rsync-path"), "rsync-path: /usr/bin/rsync", "/usr/bin/rsync", program: true) is { } r)
         {
             config = config with { RsyncPath = r };
         }
-        if (top.Get("ssh-path") is { } ssh && reader.Text(ssh, top.PathOf("ssh-path"), "ssh-path: /usr/bin/ssh") is { } p)
+        if (top.Get("ssh-path") is { } ssh && reader.LocalPath(ssh, top.PathOf("ssh-path"), "ssh-path: /usr/bin/ssh", "/usr/bin/ssh", program: true) is { } p)
         {
             config = config with { SshPath = p };
         }
@@ -198,7 +198,7 @@ public static partial class ConfigLoader
         {
             return settings;
         }
-        if (log.Get("file") is { } file && reader.Text(file, log.PathOf("file"), "file: /var/log/syncwarden.log") is { } f)
+        if (log.Get("file") is { } file && reader.LocalPath(file, log.PathOf("file"), "file: /var/log/syncwarden.log", "/var/log/syncwarden.log") is { } f)
         {
             settings = settings with { File = f };
         }

@@ -149,6 +149,26 @@ internal sealed partial class ConfigReader(string file)
         return null;
     }
 
+    /// <summary>
+    /// Reads a path on this machine: absolute, or for a <paramref name="program"/> also a bare name looked up on PATH.
+    /// A relative path would depend on the folder syncwarden is started from, so it is refused with
+    /// <paramref name="absoluteExample"/> as the fix.
+    /// </summary>
+    public string? LocalPath(YamlNode node, string path, string example, string absoluteExample, bool program = false) =>
+        Text(node, path, example) is { } value && IsLocalPath(value, node, path, absoluteExample, program) ? value : null;
+
+    /// <summary>The rule of <see cref="LocalPath"/> for a value already read (a list item); false after reporting.</summary>
+    public bool IsLocalPath(string value, YamlNode node, string path, string absoluteExample, bool program = false)
+    {
+        if (value.StartsWith('/') || (program && !value.Contains('/', StringComparison.Ordinal)))
+        {
+            return true;
+        }
+        var rule = program ? "must be an absolute path or a bare name found on PATH" : "must be an absolute path";
+        Error(node, path, $"{rule}, got \"{value}\"", $"e.g. {absoluteExample}; a relative path would depend on the folder syncwarden is started from");
+        return false;
+    }
+
     public IReadOnlyList<(string Value, YamlNode Node, string Path)>? TextList(YamlNode node, string path, string example)
     {
         var items = Sequence(node, path, example);
