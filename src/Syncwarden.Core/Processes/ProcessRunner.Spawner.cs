@@ -9,16 +9,16 @@ public sealed partial class ProcessRunner
     // The kernel's parent-death signal fires when the *thread* that forked the child exits, not the
     // process. Thread-pool threads come and go, so every child is forked from one thread that lives
     // as long as syncwarden does.
-    private readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Done)> _spawnQueue = new();
+    private readonly BlockingCollection<(ProcessStartInfo Info, string Program, TaskCompletionSource<Process> Done)> _spawnQueue = new();
     private Thread? _spawner;
     private readonly Lock _spawnerLock = new();
 
     private Task<Process> SpawnAsync(ProcessSpec spec)
     {
-        var info = BuildStartInfo(spec);
+        var info = BuildStartInfo(spec, out var program);
         EnsureSpawner();
         var done = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _spawnQueue.Add((info, done));
+        _spawnQueue.Add((info, program, done));
         return done.Task;
     }
 
@@ -61,7 +61,7 @@ public sealed partial class ProcessRunner
 
     private void SpawnLoop()
     {
-        foreach (var (info, done) in _spawnQueue.GetConsumingEnumerable())
+        foreach (var (info, program, done) in _spawnQueue.GetConsumingEnumerable())
         {
             try
             {
@@ -69,16 +69,12 @@ public sealed partial class ProcessRunner
             }
             catch (Win32Exception ex)
             {
-                var words = new[] { info.FileName }.Concat(info.ArgumentList).ToList();
-                var at = words[0] == SetprivPath ? 4 : words[0] == ParentDeathWrapper.Path ? 2 : 0;
-                at += at < words.Count && words[at] == SetsidPath ? 1 : 0;
-                var program = at < words.Count ? words[at] : info.FileName;
                 done.SetException(new ProcessStartException($"cannot run '{program}': {ex.Message}", ex));
             }
             catch (Exception ex)
             {
                 // Anything else must reach the caller too: an exception escaping this thread would end the process.
-                done.SetException(ex is ProcessStartException ? ex : new ProcessStartException($"cannot run '{info.FileName}': {ex.Message}", ex));
+                done.SetException(ex is ProcessStartException ? ex : new ProcessStartException($"cannot run '{program}': {ex.Message}", ex));
             }
         }
     }

@@ -204,7 +204,8 @@ public sealed partial class ProcessRunner
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static ProcessStartInfo BuildStartInfo(ProcessSpec spec)
+    /// <summary>The start info, wrappers included; <paramref name="program"/> is the resolved program they exec, for messages.</summary>
+    private static ProcessStartInfo BuildStartInfo(ProcessSpec spec, out string program)
     {
         var info = new ProcessStartInfo
         {
@@ -216,7 +217,7 @@ public sealed partial class ProcessRunner
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = spec.WorkingDirectory ?? string.Empty,
         };
-        var program = ExecutableResolver.Resolve(spec.FileName)
+        program = ExecutableResolver.Resolve(spec.FileName)
             ?? throw new ProcessStartException($"cannot run '{spec.FileName}': not found (install it or give its full path)");
         // Wrappers exec in place (setsid only forks when already a group leader, which a fresh child
         // never is), so the pid we see is the program's and the group id equals it.
