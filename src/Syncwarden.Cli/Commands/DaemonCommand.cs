@@ -7,6 +7,7 @@ using Syncwarden.Cli.Output;
 using Syncwarden.Configuration;
 using Syncwarden.Daemon;
 using Syncwarden.Systemd;
+using Syncwarden.Web;
 
 namespace Syncwarden.Cli.Commands;
 
@@ -26,9 +27,20 @@ internal static class DaemonCommand
             using var instance = InstanceLock.TryAcquire(config.StateDir, configPath, out var holder)
                 ?? throw new UserError($"another syncwarden daemon is already running for state dir {config.StateDir} ({holder}); stop it first", CliApp.Failed);
 
+            // A dashboard that cannot guard its buttons does not start: say why before anything listens.
+            var token = WebToken.None;
+            if (config.Web?.TokenFile is { } tokenFile)
+            {
+                token = WebToken.Load(tokenFile, out var tokenError);
+                if (tokenError is not null)
+                {
+                    throw new UserError(tokenError, CliApp.Failed);
+                }
+            }
+
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.AddSyncwardenLogging(config.Log, new StderrLine(Console.Error));
-            builder.Services.AddSyncwarden(config, () => ConfigLoader.Load(configPath)).AddSyncwardenDaemon(config);
+            builder.Services.AddSyncwarden(config, () => ConfigLoader.Load(configPath)).AddSyncwardenDaemon(config).AddSyncwardenWeb(config, token);
             using var host = builder.Build();
             // The notifier has read NOTIFY_SOCKET; rsync, ssh and hooks must not inherit it.
             _ = host.Services.GetRequiredService<ISystemdNotifier>();

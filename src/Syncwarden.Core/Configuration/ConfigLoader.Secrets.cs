@@ -44,7 +44,9 @@ public static partial class ConfigLoader
                 {
                     var name = ConfigReader.KeyName((key as YamlScalarNode)?.Value ?? "");
                     var childPath = ConfigReader.Join(path, name);
-                    if (SecretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase)) && HasValue(value))
+                    // token-file, password-file: a path to where the secret is kept, not the secret itself.
+                    var isPath = name.EndsWith("-file", StringComparison.OrdinalIgnoreCase);
+                    if (!isPath && SecretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase)) && HasValue(value))
                     {
                         return (key, childPath);
                     }

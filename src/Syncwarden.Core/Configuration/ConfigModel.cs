@@ -16,6 +16,8 @@ public sealed record SyncwardenConfig
     public IReadOnlyList<JobConfig> Jobs { get; init; } = [];
     public DaemonSettings Daemon { get; init; } = new();
     public PowerSettings Power { get; init; } = new();
+    /// <summary>The daemon's dashboard, API and metrics; null when not configured (nothing listens).</summary>
+    public WebSettings? Web { get; init; }
 
     public JobConfig? FindJob(string name) => Jobs.FirstOrDefault(j => j.Name == name);
 }

@@ -10,6 +10,7 @@ public sealed class TestConfig
 {
     private readonly StringBuilder _jobs = new();
     private readonly StringBuilder _hosts = new();
+    private readonly StringBuilder _topLevel = new();
 
     public TestConfig(TempDir dir)
     {
@@ -31,6 +32,13 @@ public sealed class TestConfig
         {
             _hosts.Append(Indent(extra, 4));
         }
+        return this;
+    }
+
+    /// <summary>Adds top-level YAML (web:, email:, status-file: ...), written before hosts and jobs.</summary>
+    public TestConfig TopLevel(string yaml)
+    {
+        _topLevel.Append(Indent(yaml, 0));
         return this;
     }
 
@@ -66,6 +74,7 @@ public sealed class TestConfig
 
     public string Yaml =>
         $"state-dir: {Q(StateDir)}\nlog: {{ level: debug }}\n"
+        + _topLevel
         + (_hosts.Length > 0 ? "hosts:\n" + _hosts : "")
         + "jobs:\n" + _jobs;
 

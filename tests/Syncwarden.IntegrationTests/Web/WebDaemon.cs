@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Sockets;
+using Syncwarden.IntegrationTests.Infrastructure;
+
+namespace Syncwarden.IntegrationTests.Web;
+
+/// <summary>
+/// A real `syncwarden daemon` with its dashboard on a free loopback port, and an HTTP client pointed at it.
+/// Stops the daemon (SIGTERM, then SIGKILL) when disposed.
+/// </summary>
+public sealed class WebDaemon : IAsyncDisposable
+{
+    private WebDaemon(RunningProcess process, Uri address, string token)
+    {
+        Process = process;
+        Address = address;
+        Token = token;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public RunningProcess Process { get; }
+    public Uri Address { get; }
+    /// <summary>The token written to the token-file.</summary>
+    public string Token { get; }
+    public HttpClient Http { get; }
+
+    /// <summary>A free TCP port on loopback (the kernel's choice; released just before the daemon binds it).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Adds <c>web:</c> with a private token file to <paramref name="config"/> and starts the daemon; waits until /healthz answers.</summary>
+    public static async Task<WebDaemon> StartAsync(TestConfig config, bool withToken = true)
+    {
+        var port = FreePort();
+        var token = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + "-test-token";
+        var tokenFile = config.Dir.Combine("web.token");
+        File.WriteAllText(tokenFile, token + "\n");
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        config.TopLevel($"web: {{ listen: 127.0.0.1:{port}{(withToken ? ", token-file: " + TestConfig.Q(tokenFile) : "")} }}");
+        var process = await config.StartCliAsync("daemon");
+        var daemon = new WebDaemon(process, new Uri($"http://127.0.0.1:{port}/"), token);
+        var end = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var health = await daemon.Http.GetAsync("healthz");
+                if (health.IsSuccessStatusCode)
+                {
+                    return daemon;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < end && !process.HasExited)
+            {
+            }
+            if (process.HasExited || DateTime.UtcNow > end)
+            {
+                await daemon.DisposeAsync();
+                throw new InvalidOperationException($"the daemon's dashboard did not come up on port {port}: {process.StandardErrorSoFar}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public HttpRequestMessage Authorized(HttpMethod method, string path, string? token = null) =>
+        new(method, path) { Headers = { Authorization = new("Bearer", token ?? Token) } };
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!Process.HasExited)
+        {
+            await Process.TerminateAsync();
+            var stopped = await Task.WhenAny(Process.Completion, Task.Delay(TimeSpan.FromSeconds(30)));
+            if (stopped != Process.Completion)
+            {
+                await Process.KillAsync();
+            }
+        }
+        await Process.DisposeAsync();
+    }
+}
