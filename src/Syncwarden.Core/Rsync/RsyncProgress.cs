@@ -47,9 +47,11 @@ public sealed record RsyncProgress(
 
     /// <summary>
     /// True while the file list is still growing (incremental recursion, e.g. a job that passes --inc-recursive):
-    /// totals and percentages are then of the part listed so far, and no ETA is given.
+    /// totals and percentages are then of the part listed so far, and no ETA is given. rsync prints its counters as each
+    /// file ends, so until the first file has ended <see cref="ToCheckTotal"/> is null while rsync's percentage is
+    /// already of the whole list.
     /// </summary>
-    public bool TotalGrowing => IncrementalScan || ToCheckTotal is null;
+    public bool TotalGrowing => IncrementalScan;
 
     /// <summary>Files checked so far (transferred or found up to date).</summary>
     public long? FilesChecked => ToCheckTotal is { } total && ToCheckRemaining is { } left ? total - left : null;
@@ -63,7 +65,7 @@ public sealed record RsyncProgress(
         get
         {
             var bytes = Percent / 100.0;
-            return !TotalGrowing && ToCheckTotal > 0 && FilesChecked is { } done ? Math.Clamp(Math.Max(bytes, (double)done / ToCheckTotal.Value), 0, 1) : bytes;
+            return !TotalGrowing && ToCheckTotal is > 0 and { } total && FilesChecked is { } done ? Math.Clamp(Math.Max(bytes, (double)done / total), 0, 1) : bytes;
         }
     }
 

@@ -27,7 +27,7 @@ public sealed record RunProgress(
     public long? FilesDone => Transfer?.FilesChecked;
     public long? FilesTotal => Transfer?.ToCheckTotal;
     /// <summary>True while rsync is still adding to the file list, so totals, percent and ETA are not final.</summary>
-    public bool TotalGrowing => Transfer?.TotalGrowing ?? true;
+    public bool TotalGrowing => Transfer?.TotalGrowing ?? false;
     public string? CurrentFile => Transfer?.CurrentFile;
 
     /// <summary>

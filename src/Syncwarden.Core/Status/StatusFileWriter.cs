@@ -24,8 +24,9 @@ public sealed class StatusFileWriter(LiveConfiguration configuration, JobStatusQ
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Write();
+        // The timer first: an interval counts from the start, and the first file tells a test (or a script) it runs.
         using var timer = new PeriodicTimer(configuration.Current.StatusFile.Every, time);
+        Write();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
