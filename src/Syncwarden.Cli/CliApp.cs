@@ -61,6 +61,7 @@ internal static class CliApp
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(ReloadCommand.Create());
         root.Subcommands.Add(LockCommand.Create());

@@ -51,14 +51,20 @@ public static class SyncwardenServices
         services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
         services.AddSingleton<IHostLifetime, SystemdLifetime>();
         services.TryAddSingleton<IUserSessionSource>(_ => new UtmpSessionSource());
+        services.AddSingleton<PowerState>();
         services.AddSingleton<IRunEventSubscriber, PowerPolicy>();
         services.AddSingleton<IRunEventSubscriber, SystemdEvents>();
         services.AddSingleton<JobScheduler>();
         services.AddSingleton(sp => new JobStatusQuery(
-            sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<JobScheduler>(), sp.GetRequiredService<LiveRuns>()));
+            sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<JobScheduler>(), sp.GetRequiredService<LiveRuns>(),
+            sp.GetRequiredService<PowerState>()));
         services.AddSingleton<ControlSocket>();
         // Started in this order and stopped in reverse: the control socket answers until the last run has stopped.
         services.AddHostedService(sp => sp.GetRequiredService<ControlSocket>());
+        // Before the scheduler, so it stops after it and its last write shows no job running.
+        services.AddHostedService(sp => new StatusFileWriter(
+            sp.GetRequiredService<LiveConfiguration>(), sp.GetRequiredService<JobStatusQuery>(), sp.GetRequiredService<TimeProvider>(),
+            LoggerFor<StatusFileWriter>(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         // Running transfers get the shutdown grace to stop (SIGTERM, then SIGKILL), plus time for their after hooks.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Daemon.ShutdownGrace + TimeSpan.FromMinutes(2));

@@ -38,7 +38,8 @@ internal static class StatusCommand
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.IReadOnlyListJobStatus));
                 return CliApp.Ok;
             }
-            var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "NEXT RUN", "ERROR");
+            var now = TimeProvider.System.GetUtcNow();
+            var table = new TextTable("JOB", "DIRECTION", "LAST RESULT", "LAST RUN", "DURATION", "TRANSFERRED", "LAST SUCCESS", "AGE", "NEXT RUN", "ERROR");
             var shortened = false;
             foreach (var r in rows)
             {
@@ -48,6 +49,8 @@ internal static class StatusCommand
                 table.Add(r.Job, r.Direction + (r.Host is { } h ? " " + h : ""), r.Running ? "running" + (r.Activity is { } a ? ": " + a : "") : r.LastResult?.ToKebabCase() ?? "never run",
                     Format.Time(r.LastRunAt), Format.Duration(r.LastDurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null),
                     r.LastBytesTransferred is { } b ? Format.Bytes(b) : "-", Format.Time(r.LastSuccessAt),
+                    // How old the copy is; STALE once older than the job's stale-after (or it never succeeded).
+                    JobConditions.Age(r.LastSyncTime, now) + (r.Stale ? " STALE" : ""),
                     r.Schedule is null ? "on demand" : Format.Time(r.NextRunAt) + (r.Missed > 0 ? $" ({r.Missed} missed)" : ""), error);
             }
             Console.WriteLine(table);

@@ -75,9 +75,11 @@ internal sealed class TerminalProgress(StderrLine stderr, bool interactive) : IR
             return $"{head} {p.Phase.ToString().ToLowerInvariant()}" + (p.Message is { } m ? ": " + m : p.Sync is { } s ? " " + s : "");
         }
         const int barWidth = 24;
-        var filled = Math.Clamp(t.Percent * barWidth / 100, 0, barWidth);
+        var filled = Math.Clamp(p.Percent * barWidth / 100, 0, barWidth);
         var eta = p.Eta is { } e ? e.ToString(e.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) : "--:--";
-        return $"{head} [{new string('#', filled)}{new string('.', barWidth - filled)}] {t.Percent,3}% {Format.Bytes(t.BytesTransferred)} {Format.Bytes(t.BytesPerSecond)}/s ETA {eta}";
+        var files = p.FilesTotal is { } total ? $" {p.FilesDone}/{total}{(p.TotalGrowing ? "+" : "")} files" : "";
+        var current = p.CurrentFile is { } file ? " " + file : "";
+        return $"{head} [{new string('#', filled)}{new string('.', barWidth - filled)}] {p.Percent,3}% {Format.Bytes(t.BytesTransferred)} {Format.Bytes(t.BytesPerSecond)}/s ETA {eta}{files}{current}";
     }
 
     private static int SafeWidth()

@@ -10,7 +10,7 @@ public static partial class ConfigLoader
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
-        "schedule", "every", "catch-up", "hooks", "plugins-dir",
+        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir",
         .. LockJobKeys,
     ];
 
@@ -111,6 +111,7 @@ public static partial class ConfigLoader
             job = job with { Timeout = t };
         }
         job = BindSchedule(map, job, reader);
+        job = BindStaleAfter(map, job, reader);
         if (map.Get("hooks") is { } hooks)
         {
             job = job with { Hooks = BindHooks(hooks, map.PathOf("hooks"), hostName is not null, reader) };

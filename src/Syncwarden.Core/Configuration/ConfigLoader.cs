@@ -12,7 +12,7 @@ public static partial class ConfigLoader
 
     public static string DefaultPath => "/etc/syncwarden/syncwarden.yaml";
 
-    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "hosts", "jobs", "daemon", "power", "web"];
+    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "hosts", "jobs", "daemon", "power", "web", "status-file"];
     private static readonly string[] LogKeys = ["file", "level"];
     private static readonly string[] RunLogKeys = ["keep"];
 
@@ -175,6 +175,10 @@ public static partial class ConfigLoader
         if (top.Get("web") is { } web)
         {
             config = config with { Web = BindWeb(web, reader) };
+        }
+        if (top.Get("status-file") is { } statusFile)
+        {
+            config = config with { StatusFile = BindStatusFile(statusFile, reader) };
         }
         if (top.Get("run-logs") is { } runLogs)
         {

@@ -18,6 +18,10 @@ public sealed record SyncwardenConfig
     public PowerSettings Power { get; init; } = new();
     /// <summary>The daemon's dashboard, API and metrics; null when not configured (nothing listens).</summary>
     public WebSettings? Web { get; init; }
+    public StatusFileSettings StatusFile { get; init; } = new();
+
+    /// <summary>Where the daemon writes its status file: the configured path, or status.json in the state directory.</summary>
+    public string StatusFilePath => StatusFile.Path ?? System.IO.Path.Combine(StateDir, "status.json");
 
     public JobConfig? FindJob(string name) => Jobs.FirstOrDefault(j => j.Name == name);
 }
@@ -29,6 +33,17 @@ public sealed record LogSettings
     /// <summary>Log file; null means stderr (journald under systemd).</summary>
     public string? File { get; init; }
     public LogLevelSetting Level { get; init; } = LogLevelSetting.Info;
+}
+
+/// <summary>The JSON file the daemon rewrites for scripts (top-level <c>status-file:</c>).</summary>
+public sealed record StatusFileSettings
+{
+    /// <summary>The shortest interval accepted.</summary>
+    public static readonly TimeSpan Shortest = TimeSpan.FromSeconds(1);
+
+    /// <summary>Null: status.json in the state directory.</summary>
+    public string? Path { get; init; }
+    public TimeSpan Every { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 public sealed record RunLogSettings
@@ -111,6 +126,11 @@ public sealed record JobConfig
 
     /// <summary>When the daemon runs the job; null means only on demand (run, SIGHUP).</summary>
     public Scheduling.ISchedule? Schedule { get; init; }
+    /// <summary>
+    /// How old the last successful sync may get before status calls the job stale; null: two periods of its schedule
+    /// (never for a job without one).
+    /// </summary>
+    public TimeSpan? StaleAfter { get; init; }
     /// <summary>Run once at daemon start when a due time passed since the last run began (or it never ran).</summary>
     public bool CatchUp { get; init; } = true;
     /// <summary>Locks held for the whole run.</summary>

@@ -21,6 +21,7 @@ public sealed class PowerPolicy(
     IUserSessionSource sessions,
     ProcessRunner runner,
     TimeProvider time,
+    PowerState state,
     ILogger<PowerPolicy> logger) : IRunEventSubscriber
 {
     private string? _lastDecision;
@@ -72,6 +73,7 @@ public sealed class PowerPolicy(
         }
         try
         {
+            state.Sleeping = true;
             await power.SleepAsync(decision, cancellationToken).ConfigureAwait(false);
         }
         catch (SleepFailedException ex)
@@ -79,6 +81,10 @@ public sealed class PowerPolicy(
             logger.LogError("power: {Message}", ex.Message);
             _lastDecision = "failed";
             return;
+        }
+        finally
+        {
+            state.Sleeping = false;
         }
         _lastDecision = null;
         _armed = false;

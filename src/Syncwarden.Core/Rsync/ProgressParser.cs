@@ -28,6 +28,13 @@ public static class ProgressParser
     /// <summary>Whether <see cref="TryParse(ReadOnlySpan{char}, out RsyncProgress)"/> would accept the line, without allocating.</summary>
     public static bool IsProgress(ReadOnlySpan<char> line) => TryParse(line, out _, out _, out _, out _, out _, out _, out _, out _);
 
+    /// <summary>
+    /// Like <see cref="IsProgress"/>, and also gives the line's counters ("(xfr#N, to-chk=R/T)"; null on the updates
+    /// printed while a file is still moving), without allocating.
+    /// </summary>
+    public static bool IsProgress(ReadOnlySpan<char> line, out long? transfer, out long? remaining, out long? total, out bool incremental) =>
+        TryParse(line, out _, out _, out _, out _, out transfer, out remaining, out total, out incremental);
+
     private static bool TryParse(
         ReadOnlySpan<char> line, out long bytes, out int percent, out double rate, out TimeSpan? time,
         out long? transfer, out long? remaining, out long? total, out bool incremental)

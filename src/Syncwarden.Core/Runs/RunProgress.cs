@@ -16,10 +16,19 @@ public sealed record RunProgress(
     RsyncProgress? Transfer,
     string? Message = null)
 {
-    public int Percent => Transfer?.Percent ?? 0;
+    /// <summary>How far the current sync is (<see cref="RsyncProgress.OverallPercent"/>: bytes moved or files checked, whichever is further).</summary>
+    public int Percent => Transfer?.OverallPercent ?? 0;
     public double BytesPerSecond => Transfer?.BytesPerSecond ?? 0;
-    /// <summary>Time left; rsync prints elapsed time instead on the line closing each file, so those give none.</summary>
-    public TimeSpan? Eta => Transfer is { TimeIsElapsed: false } t ? t.Eta : null;
+    /// <summary>Time left in the current sync (<see cref="RsyncProgress.EstimatedEta"/>); null when not known.</summary>
+    public TimeSpan? Eta => Transfer?.EstimatedEta;
+    public long BytesDone => Transfer?.BytesTransferred ?? 0;
+    /// <summary>Size of the files in the sync's list, once known (<see cref="RsyncProgress.BytesTotal"/>).</summary>
+    public long? BytesTotal => Transfer?.BytesTotal;
+    public long? FilesDone => Transfer?.FilesChecked;
+    public long? FilesTotal => Transfer?.ToCheckTotal;
+    /// <summary>True while rsync is still adding to the file list, so totals, percent and ETA are not final.</summary>
+    public bool TotalGrowing => Transfer?.TotalGrowing ?? false;
+    public string? CurrentFile => Transfer?.CurrentFile;
 
     /// <summary>
     /// The state after <paramref name="runEvent"/>: null once the run finished (or for events about

@@ -3,39 +3,59 @@ using System.Text.Json.Serialization;
 using Syncwarden.Configuration;
 using Syncwarden.Daemon;
 using Syncwarden.History;
+using Syncwarden.Power;
 using Syncwarden.Runs;
 
 namespace Syncwarden.Status;
 
 /// <summary>
-/// One job's status, as `status --json`, the control socket and the web API give it. Field names are a
-/// contract (snapshot-tested): add fields, never rename them.
-/// </summary>
-public sealed record JobStatus(
-    string Job, string Direction, string? Host, int Syncs, RunResult? LastResult, DateTimeOffset? LastRunAt, double? LastDurationSeconds,
-    long? LastBytesTransferred, DateTimeOffset? LastSuccessAt, string? LastError,
-    string? Schedule, DateTimeOffset? NextRunAt, bool Running, int Missed, string? Activity);
-
-/// <summary>
 /// Builds every job's status from the configuration and the history, plus what a running daemon knows
-/// (next runs, running and missed runs, live activity). Without a daemon, next runs are when it would
+/// (next runs, running, queued and missed runs, live progress, sleep). Without a daemon, next runs are when it would
 /// run them.
 /// </summary>
-public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobScheduler? scheduler = null, LiveRuns? live = null)
+public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobScheduler? scheduler = null, LiveRuns? live = null, PowerState? power = null)
 {
     public IReadOnlyList<JobStatus> All(SyncwardenConfig config) => [.. config.Jobs.Select(j => For(config, j))];
 
     public JobStatus For(SyncwardenConfig config, JobConfig job)
     {
+        var now = time.GetUtcNow();
+        var zone = config.Daemon.ResolveTimeZone();
         var daemon = scheduler?.State(job.Name);
-        var last = history.LastRun(job.Name);
+        var recent = history.History(job.Name, 2);
+        var last = recent.FirstOrDefault();
+        var lastFinished = recent.FirstOrDefault(r => r.Result != RunResult.Running);
         var success = last?.Result is RunResult.Succeeded or RunResult.Warning ? last : history.LastSuccess(job.Name);
-        var next = daemon is not null ? daemon.NextRun : job.Schedule?.NextAfter(time.GetUtcNow(), config.Daemon.ResolveTimeZone());
+        var next = daemon is not null ? daemon.NextRun : job.Schedule?.NextAfter(now, zone);
+        var running = daemon?.Running ?? last?.Result == RunResult.Running;
+        var progress = live?.Get(job.Name);
+        var state = StateOf(running, daemon?.Queued ?? false, progress);
+        var staleAfter = JobConditions.StaleAfter(job, now, zone);
+        var stale = JobConditions.IsStale(staleAfter, success, last, now);
         return new JobStatus(job.Name, job.Direction.ToString().ToLowerInvariant(), job.Host, job.Syncs.Count,
             last?.Result, last?.StartedAt, last?.Duration?.TotalSeconds,
             last?.BytesTransferred, success?.EndedAt, last?.Error,
             job.Schedule?.Describe(), next,
-            daemon?.Running ?? last?.Result == RunResult.Running, daemon?.Missed ?? 0, live?.Get(job.Name)?.Activity);
+            running, daemon?.Missed ?? 0, progress?.Activity)
+        {
+            LastSyncTime = success?.EndedAt,
+            LastSyncDuration = success?.Duration?.TotalSeconds,
+            NextSyncTime = next,
+            State = state,
+            StaleAfter = staleAfter?.TotalSeconds,
+            Stale = stale,
+            Conditions = JobConditions.For(state, progress?.Activity, last, lastFinished, success, staleAfter, stale, now),
+            Progress = JobProgress.From(progress),
+        };
+    }
+
+    private JobState StateOf(bool running, bool queued, RunProgress? progress)
+    {
+        if (running)
+        {
+            return progress?.Phase == RunPhase.Waiting ? JobState.Waiting : JobState.Running;
+        }
+        return queued ? JobState.Waiting : power?.Sleeping == true ? JobState.Sleeping : JobState.Idle;
     }
 }
 

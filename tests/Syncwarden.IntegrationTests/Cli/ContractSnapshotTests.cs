@@ -33,6 +33,7 @@ public sealed class ContractSnapshotTests
     [InlineData("run")]
     [InlineData("status")]
     [InlineData("history")]
+    [InlineData("logs")]
     [InlineData("demo")]
     [InlineData("daemon")]
     [InlineData("reload")]

@@ -5,7 +5,8 @@ namespace Syncwarden.IntegrationTests.Cli;
 
 public sealed partial class ProgressTests
 {
-    private static TestConfig SlowJob(TempDir dir, int megabytes = 12)
+    /// <summary>A local job "slow" of one big file and a small one at 2000 KiB/s (about 6 s for 12 MiB); also used by <see cref="LogsCommandTests"/>.</summary>
+    internal static TestConfig SlowJob(TempDir dir, int megabytes = 12)
     {
         var source = dir.CreateSubdirectory("src");
         new TreeBuilder(source).File("big.bin", megabytes * 1024 * 1024).File("small.txt", 100);
@@ -68,6 +69,28 @@ public sealed partial class ProgressTests
         shown.Should().NotContain(l => l.Contains("slow [1/1]", StringComparison.Ordinal), "no bar is left in front of, or behind, other text");
         shown.Should().Contain(l => LogLine().IsMatch(l) && l.Contains("INFO job slow: run 1 succeeded", StringComparison.Ordinal));
         shown.Should().Contain(l => l.StartsWith("slow: succeeded in ", StringComparison.Ordinal), "the summary starts its own line");
+    }
+
+    [GeneratedRegex(@"slow \[1/1\] \[[#.]{24}\] +(\d+)% [\d.]+ [KMG]?i?B [\d.]+ [KMG]?i?B/s ETA (\d+:\d\d)( \d+/3 files)? src/big\.bin")]
+    private static partial Regex FullProgressLine();
+
+    [Fact]
+    public async Task On_a_terminal_the_bar_shows_rate_eta_files_and_the_current_file_from_the_start()
+    {
+        // Arrange: one big file, so the files count stays while its bytes move.
+        using var dir = new TempDir("progress");
+        var config = SlowJob(dir);
+
+        // Act
+        var run = await RunOnATerminalAsync(config);
+
+        // Assert: the percentage is of the whole list from the first bar (rsync counts files as each one ends); an ETA counts down.
+        run.ExitCode.Should().Be(0, run.StandardOutput);
+        var bars = run.StandardOutput.Split('\r').Select(s => FullProgressLine().Match(s)).Where(m => m.Success).ToList();
+        bars.Should().HaveCountGreaterThan(3, run.StandardOutput);
+        var etas = bars.Select(m => TimeSpan.ParseExact(m.Groups[2].Value, @"m\:ss", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        etas.Should().Contain(e => e > TimeSpan.Zero);
+        etas[^1].Should().BeLessThan(etas.Max());
     }
 
     /// <summary>Runs <c>syncwarden run</c> under <c>script</c>, which gives it a real pseudo-terminal; returns what the terminal received.</summary>

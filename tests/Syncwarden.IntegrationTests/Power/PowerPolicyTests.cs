@@ -38,7 +38,7 @@ public sealed class PowerPolicyTests
                 Jobs = [new JobConfig { Name = "nightly", Direction = Direction.Local, Syncs = [new SyncPair { Source = source, Destination = _dir.Combine("dst") }] }],
             };
             Policy = new PowerPolicy(new LiveConfiguration(Config, () => new ConfigLoadResult(Config, [])), new UtmpSessionSource(_dir.Combine("utmp")),
-                ProcessRunner.Default, new FakeTimeProvider(s_now), NullLogger<PowerPolicy>.Instance);
+                ProcessRunner.Default, new FakeTimeProvider(s_now), new PowerState(), NullLogger<PowerPolicy>.Instance);
         }
 
         public SyncwardenConfig Config { get; }

@@ -21,13 +21,22 @@ public sealed class TerminalProgressTests
     }
 
     [Fact]
+    public void Transfer_line_shows_files_checked_and_the_current_file_once_known()
+    {
+        var p = new RunProgress("nightly", 7, RunPhase.Transferring, 0, 1, "/a -> /b",
+            new RsyncProgress(1024, 0, 1024, null, null, 500, 2000) { Elapsed = TimeSpan.FromSeconds(30), CurrentFile = "photos/2024/a.jpg" });
+
+        TerminalProgress.Describe(p).Should().Be("nightly [1/1] [##################......]  75% 1.0 KiB 1.0 KiB/s ETA 0:10 1500/2000 files photos/2024/a.jpg");
+    }
+
+    [Fact]
     public void Elapsed_time_on_a_file_closing_line_is_not_shown_as_eta()
     {
         var p = new RunProgress("nightly", 7, RunPhase.Transferring, 1, 2, null,
             new RsyncProgress(1000, 100, 500, TimeSpan.FromSeconds(2), TransferNumber: 3, 0, 5));
 
         p.Eta.Should().BeNull();
-        TerminalProgress.Describe(p).Should().EndWith("ETA --:--");
+        TerminalProgress.Describe(p).Should().Contain(" ETA --:-- ");
     }
 
     [Fact]

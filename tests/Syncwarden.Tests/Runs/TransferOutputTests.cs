@@ -58,6 +58,10 @@ public sealed class TransferOutputTests : IDisposable
         }
     }
 
+    /// <summary>What each update printed; published updates also carry the newest counters, the current file and the time.</summary>
+    private static List<(long, int, double, TimeSpan?, long?)> Columns(IEnumerable<RsyncProgress> updates) =>
+        [.. updates.Select(p => (p.BytesTransferred, p.Percent, p.BytesPerSecond, p.Eta, p.TransferNumber))];
+
     private static List<RsyncProgress> AllProgress() =>
         [.. RsyncFixture.Segments(RsyncFixture.ReadRaw("progress2.txt")).Select(s => ProgressParser.TryParse(s.Text, out var p) ? p : null).OfType<RsyncProgress>()];
 
@@ -70,7 +74,7 @@ public sealed class TransferOutputTests : IDisposable
         // Assert
         var all = AllProgress();
         all.Should().HaveCountGreaterThan(3);
-        _recorder.Seen.Should().Equal(all[0], all[^1]);
+        Columns(_recorder.Seen).Should().Equal(Columns([all[0], all[^1]]));
         output.Stats.Result.TotalFileSize.Should().Be(30_001_334);
     }
 
@@ -81,7 +85,7 @@ public sealed class TransferOutputTests : IDisposable
         await FeedFixtureAsync(TransferOutput.ProgressInterval);
 
         // Assert
-        _recorder.Seen.Should().Equal(AllProgress());
+        Columns(_recorder.Seen).Should().Equal(Columns(AllProgress()));
     }
 
     [Fact]
@@ -95,5 +99,36 @@ public sealed class TransferOutputTests : IDisposable
             .Where(s => s.Text.Length > 0 && !ProgressParser.TryParse(s.Text, out _))
             .Select(s => s.Text);
         File.ReadAllLines(Path.Combine(_dir, "run.log")).Should().Equal(expected);
+    }
+
+    [Fact]
+    public async Task Published_progress_carries_the_newest_counters_the_current_file_and_the_elapsed_time()
+    {
+        // Arrange
+        var job = new JobConfig { Name = "j", Direction = Direction.Local, Syncs = [new SyncPair { Source = "/s", Destination = "/d" }] };
+        var config = new SyncwardenConfig { SourceFile = Path.Combine(_dir, "c.yaml"), Jobs = [job] };
+        var hub = new RunEventHub([_recorder], NullLogger<RunEventHub>.Instance);
+        var context = new RunContext(config, job, RunTrigger.Manual, hub, _time, CancellationToken.None, CancellationToken.None);
+        using var log = new RunLog(Path.Combine(_dir, "run.log"), _time);
+        context.Log = log;
+        var output = new TransferOutput(context, 0, "/s -> /d");
+
+        // Act: rsync names each file before its data; the update while a file moves has no counters.
+        output.Segment(">f+++++++++ a/one.bin", false);
+        output.Segment("      1,000 100%    1.00kB/s    0:00:01 (xfr#1, to-chk=8/10)", false);
+        output.Segment(">f+++++++++ b/caf\\#303\\#251.bin", false);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        output.Segment("      1,500  50%    1.00kB/s    0:00:03  ", true);
+        output.Complete();
+        await hub.StopAsync(TimeSpan.FromSeconds(10));
+
+        // Assert
+        var last = _recorder.Seen[^1];
+        last.TransferNumber.Should().BeNull("the time column is an estimate on this update");
+        (last.FilesTransferred, last.ToCheckRemaining, last.ToCheckTotal, last.FilesChecked).Should().Be((1L, 8L, 10L, 2L));
+        last.CurrentFile.Should().Be("b/café.bin");
+        last.Elapsed.Should().Be(TimeSpan.FromSeconds(2));
+        last.TotalGrowing.Should().BeFalse();
+        output.ProgressFiles.Should().Be(1);
     }
 }

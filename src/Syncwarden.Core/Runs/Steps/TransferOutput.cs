@@ -8,7 +8,8 @@ namespace Syncwarden.Runs.Steps;
 /// only one per <see cref="ProgressInterval"/> becomes an event, and the last one always does at the
 /// end: watchers draw at most ten times a second, and an event per file cost more than rsync's own
 /// work on trees of small files. Everything else goes to the statistics and the run log. Nothing here
-/// allocates per line.
+/// allocates per line: the counters and the name of the file being transferred are kept from every line
+/// (rsync prints the name before the file's data), and become objects only when an update is published.
 /// </summary>
 internal sealed class TransferOutput(RunContext context, int index, string label)
 {
@@ -19,19 +20,35 @@ internal sealed class TransferOutput(RunContext context, int index, string label
     private int _heldBackLength;
     private long _lastPublished;
     private bool _publishedAny;
+    private readonly long _started = context.Time.GetTimestamp();
+
+    // The newest counters seen on any progress line ("(xfr#N, to-chk=R/T)" is only printed as a file ends).
+    private long? _remaining;
+    private long? _total;
+    private bool _incremental;
+
+    // The name of the newest file rsync announced, as text; a string only when published and changed.
+    private char[] _current = new char[128];
+    private int _currentLength;
+    private string? _currentText;
 
     public StatsParser Stats { get; } = new();
 
     /// <summary>Bytes moved by the last published progress update: what a run reports when rsync ends without its statistics.</summary>
     public long ProgressBytes { get; private set; }
 
-    /// <summary>The highest transfer number seen in published progress, for the same purpose.</summary>
+    /// <summary>The highest transfer number rsync printed so far, for the same purpose.</summary>
     public long ProgressFiles { get; private set; }
 
     public void Segment(ReadOnlySpan<char> segment, bool endedWithCarriageReturn)
     {
-        if (ProgressParser.IsProgress(segment))
+        if (ProgressParser.IsProgress(segment, out var transfer, out var remaining, out var total, out var incremental))
         {
+            if (total is not null)
+            {
+                ProgressFiles = Math.Max(ProgressFiles, transfer ?? 0);
+                (_remaining, _total, _incremental) = (remaining, total, incremental);
+            }
             var now = context.Time.GetTimestamp();
             if (_publishedAny && context.Time.GetElapsedTime(_lastPublished, now) < ProgressInterval)
             {
@@ -48,7 +65,35 @@ internal sealed class TransferOutput(RunContext context, int index, string label
             return;
         }
         Stats.Feed(segment);
+        NoteFile(segment);
         context.Log.Output(segment);
+    }
+
+    // "%i %n%L" of a file being sent or received: ">f+++++++++ dir/name" (11 flag characters, a space, the name).
+    private void NoteFile(ReadOnlySpan<char> segment)
+    {
+        if (segment.Length <= 12 || segment[0] is not ('<' or '>') || segment[1] != 'f' || segment[11] != ' ')
+        {
+            return;
+        }
+        var name = segment[12..];
+        if (name.Length > _current.Length)
+        {
+            _current = new char[name.Length];
+        }
+        name.CopyTo(_current);
+        _currentLength = name.Length;
+        _currentText = null;
+    }
+
+    private string? CurrentFile()
+    {
+        if (_currentText is null && _currentLength > 0)
+        {
+            // rsync escapes unprintable bytes of names as \#ooo (LC_ALL=C).
+            _currentText = RsyncEscapes.Unescape(new string(_current, 0, _currentLength));
+        }
+        return _currentText;
     }
 
     /// <summary>Publishes the last progress update if it was held back; call once rsync's output has ended.</summary>
@@ -75,10 +120,19 @@ internal sealed class TransferOutput(RunContext context, int index, string label
         _heldBackLength = 0;
         _publishedAny = true;
         _lastPublished = now;
-        if (ProgressParser.TryParse(segment, out var progress))
+        if (ProgressParser.TryParse(segment, out var parsed))
         {
+            // The held-back text may be an update without counters: the newest ones seen go with it.
+            var progress = parsed with
+            {
+                ToCheckRemaining = _remaining,
+                ToCheckTotal = _total,
+                IncrementalScan = _incremental,
+                FilesTransferred = ProgressFiles,
+                CurrentFile = CurrentFile(),
+                Elapsed = context.Time.GetElapsedTime(_started, now),
+            };
             ProgressBytes = progress.BytesTransferred;
-            ProgressFiles = Math.Max(ProgressFiles, progress.TransferNumber ?? 0);
             // Publishing only queues the event: a slow watcher never holds up rsync's output.
             context.Report.Progress(index, label, progress);
         }
