@@ -64,8 +64,14 @@ public sealed class TestConfig
             """);
     }
 
+    /// <summary>log.level of the file; debug by default (everything in the test output).</summary>
+    public string LogLevel { get; set; } = "debug";
+
+    /// <summary>More top-level YAML (email:, webhooks:, ...), written before hosts: and jobs:.</summary>
+    public string TopLevel { get; set; } = "";
+
     public string Yaml =>
-        $"state-dir: {Q(StateDir)}\nlog: {{ level: debug }}\n"
+        $"state-dir: {Q(StateDir)}\nlog: {{ level: {LogLevel} }}\n" + TopLevel
         + (_hosts.Length > 0 ? "hosts:\n" + _hosts : "")
         + "jobs:\n" + _jobs;
 
