@@ -74,11 +74,8 @@ public static partial class ConfigLoader
         }
         var host = map.Require("host", "host: smtp.example.net") is { } h ? reader.Text(h, map.PathOf("host"), "host: smtp.example.net") : null;
         var sender = map.Require("sender", "sender: backup@example.net") is { } s ? Address(s, map.PathOf("sender"), reader) : null;
-        if (host is null || sender is null)
-        {
-            return null;
-        }
-        var settings = new EmailSettings { Host = host, Sender = sender };
+        // Without host or sender the rest is still checked, so one pass reports every mistake of the section.
+        var settings = new EmailSettings { Host = host ?? "", Sender = sender ?? "" };
         var port = map.Get("port") is { } p ? reader.Integer(p, map.PathOf("port"), 1, 65535, "a TCP port", "port: 587") : null;
         // Without tls:, port 465 means implicit TLS; anything else STARTTLS (never plain by accident).
         var tls = map.Get("tls") is { } t ? reader.Choice(t, map.PathOf("tls"), TlsModes) : port == 465 ? SmtpTls.Implicit : SmtpTls.StartTls;
@@ -107,7 +104,8 @@ public static partial class ConfigLoader
             }
             settings = settings with { CaFile = caFile };
         }
-        return BindCredentials(map, settings, reader);
+        settings = BindCredentials(map, settings, reader);
+        return host is null || sender is null ? null : settings;
     }
 
     /// <summary>username with password or password-file; never sent where it could be read on the way.</summary>
@@ -139,7 +137,7 @@ public static partial class ConfigLoader
             var key = map.Has("password") ? "password" : "password-file";
             reader.Error(map.Get(key)!, map.PathOf(key), "a password needs a username", "add username: the account to log in to the SMTP server");
         }
-        if (username is not null && settings.Tls == SmtpTls.None && !IsLoopback(settings.Host))
+        if (username is not null && settings.Tls == SmtpTls.None && settings.Host.Length > 0 && !IsLoopback(settings.Host))
         {
             reader.Error(map.Get("tls")!, map.PathOf("tls"), $"tls: none would send the password unencrypted to {settings.Host}",
                 "use tls: starttls (port 587) or tls: implicit (port 465); tls: none with a login is only for a relay on this machine (localhost)");
