@@ -162,12 +162,19 @@ public static partial class ConfigLoader
                 reader.Error(node, path, $"the password file {file} must not be readable by group or others", $"chmod 600 {file}");
                 return null;
             }
-            if (new FileInfo(file).Length > MaxPasswordFileBytes)
+            // Read bounded: a device or a huge file named by mistake is never read whole.
+            var buffer = new byte[MaxPasswordFileBytes + 1];
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1))
             {
-                reader.Error(node, path, $"the password file {file} is larger than {MaxPasswordFileBytes} bytes", "it holds the password on its first line and nothing else");
-                return null;
+                var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+                if (length > MaxPasswordFileBytes)
+                {
+                    reader.Error(node, path, $"the password file {file} is larger than {MaxPasswordFileBytes} bytes", "it holds the password on its first line and nothing else");
+                    return null;
+                }
+                Array.Resize(ref buffer, length);
             }
-            var password = File.ReadLines(file).FirstOrDefault()?.TrimEnd('\r') ?? "";
+            var password = System.Text.Encoding.UTF8.GetString(buffer).Split('\n', 2)[0].TrimEnd('\r');
             if (password.Length == 0)
             {
                 reader.Error(node, path, $"the password file {file} is empty", "write the password on its first line");
