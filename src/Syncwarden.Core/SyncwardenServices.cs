@@ -7,6 +7,7 @@ using Syncwarden.Configuration;
 using Syncwarden.Daemon;
 using Syncwarden.Events;
 using Syncwarden.History;
+using Syncwarden.Notifications;
 using Syncwarden.Power;
 using Syncwarden.Processes;
 using Syncwarden.Runs;
@@ -39,6 +40,31 @@ public static class SyncwardenServices
             sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<RunEventHub>(), LoggerFor<JobRunner>(sp),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ProcessRunner>()));
         services.AddSingleton(sp => sp.GetRequiredService<JobRunnerFactory>().Create(config));
+        // Nothing of notifications exists on the path of `run` unless the file configures some.
+        if (HasNotifications(config))
+        {
+            services.AddNotifications();
+        }
+        return services;
+    }
+
+    /// <summary>Whether the file names a mail server, a webhook or a ping, globally or for a job.</summary>
+    public static bool HasNotifications(SyncwardenConfig config) =>
+        !config.Notifications.IsEmpty || config.Jobs.Any(j => !j.Notifications.IsEmpty);
+
+    /// <summary>The notifier (mail, webhooks, pings) as a run watcher; <c>notify test</c> resolves it directly.</summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(Notifier)))
+        {
+            return services;
+        }
+        services.AddSingleton(_ => new EmailSender());
+        services.AddSingleton(_ => new WebhookSender(Notifier.HttpTimeout));
+        services.AddSingleton(sp => new Notifier(
+            sp.GetRequiredService<LiveConfiguration>(), sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<EmailSender>(),
+            sp.GetRequiredService<WebhookSender>(), sp.GetRequiredService<TimeProvider>(), LoggerFor<Notifier>(sp)));
+        services.AddSingleton<IRunEventSubscriber>(sp => sp.GetRequiredService<Notifier>());
         return services;
     }
 
@@ -54,6 +80,8 @@ public static class SyncwardenServices
         services.AddSingleton<PowerState>();
         services.AddSingleton<IRunEventSubscriber, PowerPolicy>();
         services.AddSingleton<IRunEventSubscriber, SystemdEvents>();
+        // Always in the daemon: a reload may add receivers, and the failing state is kept even while nobody is told.
+        services.AddNotifications();
         services.AddSingleton<JobScheduler>();
         services.AddSingleton(sp => new JobStatusQuery(
             sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<JobScheduler>(), sp.GetRequiredService<LiveRuns>(),

@@ -6,6 +6,7 @@ using Syncwarden.Cli.Output;
 using Syncwarden.Configuration;
 using Syncwarden.Events;
 using Syncwarden.History;
+using Syncwarden.Notifications;
 using Syncwarden.Runs;
 
 namespace Syncwarden.Cli.Commands;
@@ -64,8 +65,10 @@ internal static class RunCommand
                 }
             }
             // Progress ends before the summary: the watchers finish what is queued, and whatever bar is left is
-            // wiped (also one a slow watcher drew late), so the summary on stdout starts on a clean line.
-            await events.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            // wiped (also one a slow watcher drew late), so the summary on stdout starts on a clean line. Mails and
+            // webhooks of the last run get longer to go out, but a bounded time: a dead server never keeps `run` going.
+            var drain = services.GetService<Notifier>() is null ? TimeSpan.FromSeconds(2) : Notifier.DeliveryWait;
+            await events.StopAsync(drain).ConfigureAwait(false);
             stderr.End();
 
             if (json)

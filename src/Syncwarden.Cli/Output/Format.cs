@@ -4,17 +4,7 @@ namespace Syncwarden.Cli.Output;
 
 internal static class Format
 {
-    public static string Bytes(double bytes)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        var i = 0;
-        while (Math.Abs(bytes) >= 1024 && i < units.Length - 1)
-        {
-            bytes /= 1024;
-            i++;
-        }
-        return i == 0 ? $"{bytes:0} {units[i]}" : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.0} {units[i]}");
-    }
+    public static string Bytes(double bytes) => ByteSize.Format(bytes);
 
     public static string Duration(TimeSpan? span) => span is not { } d ? "-"
         : d.TotalHours >= 1 ? $"{(int)d.TotalHours}h{d.Minutes:00}m"

@@ -40,6 +40,7 @@ internal sealed record LockJson(
 [JsonSerializable(typeof(CheckJson))]
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(IReadOnlyList<LockJson>))]
+[JsonSerializable(typeof(IReadOnlyList<Syncwarden.Notifications.ChannelReport>))]
 internal sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>The context to use: the options above with readable escaping (<see cref="ReadableJson"/>).</summary>

@@ -11,7 +11,7 @@ public static partial class ConfigLoader
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
         "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir",
-        .. LockJobKeys,
+        .. LockJobKeys, .. NotificationKeys,
     ];
 
     private static readonly string[] RetryKeys = ["count", "delay"];
@@ -121,6 +121,7 @@ public static partial class ConfigLoader
             job = job with { PluginsDir = dir };
         }
         job = BindJobLocks(job, map, hosts, reader);
+        job = job with { Notifications = BindJobNotifications(map, reader) };
         return job;
     }
 

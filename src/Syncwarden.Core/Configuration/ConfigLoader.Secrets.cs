@@ -44,9 +44,7 @@ public static partial class ConfigLoader
                 {
                     var name = ConfigReader.KeyName((key as YamlScalarNode)?.Value ?? "");
                     var childPath = ConfigReader.Join(path, name);
-                    // token-file, password-file: a path to where the secret is kept, not the secret itself.
-                    var isPath = name.EndsWith("-file", StringComparison.OrdinalIgnoreCase);
-                    if (!isPath && SecretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase)) && HasValue(value))
+                    if (IsSecretKey(name) && HasValue(value))
                     {
                         return (key, childPath);
                     }
@@ -70,6 +68,14 @@ public static partial class ConfigLoader
                 return null;
         }
     }
+
+    /// <summary>
+    /// password:, api-token:, and every HTTP header of a webhook (they carry bearer tokens); a key ending in -file
+    /// (password-file:) names where the secret is kept, not the secret.
+    /// </summary>
+    private static bool IsSecretKey(string name) =>
+        name.Equals("headers", StringComparison.Ordinal)
+        || (!name.EndsWith("-file", StringComparison.Ordinal) && SecretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase)));
 
     private static bool HasValue(YamlNode node) => node switch
     {

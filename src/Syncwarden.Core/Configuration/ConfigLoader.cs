@@ -12,7 +12,7 @@ public static partial class ConfigLoader
 
     public static string DefaultPath => "/etc/syncwarden/syncwarden.yaml";
 
-    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "hosts", "jobs", "daemon", "power", "web", "status-file"];
+    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "hosts", "jobs", "daemon", "power", "web", "status-file", .. NotificationKeys];
     private static readonly string[] LogKeys = ["file", "level"];
     private static readonly string[] RunLogKeys = ["keep"];
 
@@ -184,6 +184,8 @@ public static partial class ConfigLoader
         {
             config = config with { RunLogs = BindRunLogs(runLogs, reader) };
         }
+        config = config with { Notifications = BindNotifications(top, reader) };
+        CheckEmailReceivers(top, config, reader);
         CheckPaths(root, config, reader);
         return config;
     }

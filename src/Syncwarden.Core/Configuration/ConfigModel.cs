@@ -22,6 +22,8 @@ public sealed record SyncwardenConfig
 
     /// <summary>Where the daemon writes its status file: the configured path, or status.json in the state directory.</summary>
     public string StatusFilePath => StatusFile.Path ?? System.IO.Path.Combine(StateDir, "status.json");
+    /// <summary>The global email:, webhooks: and ping: sections.</summary>
+    public NotificationSettings Notifications { get; init; } = new();
 
     public JobConfig? FindJob(string name) => Jobs.FirstOrDefault(j => j.Name == name);
 }
@@ -141,6 +143,8 @@ public sealed record JobConfig
     public HooksConfig Hooks { get; init; } = new();
     /// <summary>Executables run before the sync with an include and an exclude file to append to.</summary>
     public string? PluginsDir { get; init; }
+    /// <summary>The job's own email receivers, webhooks and ping, in addition to the global ones.</summary>
+    public JobNotificationSettings Notifications { get; init; } = new();
 
     public static readonly IReadOnlyDictionary<int, ExitCodeClass> DefaultExitCodes =
         new Dictionary<int, ExitCodeClass> { [0] = ExitCodeClass.Success, [24] = ExitCodeClass.Warning, [23] = ExitCodeClass.Failure };

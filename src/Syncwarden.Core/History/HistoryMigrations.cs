@@ -35,6 +35,16 @@ internal static class HistoryMigrations
             );
             CREATE INDEX runs_job_started ON runs(job, started_at);
             """),
+        // Version 2: jobs that are failing, for notifications (mail the first failure, then at most every
+        // repeat-after, then once on recovery), shared by the daemon and `syncwarden run`.
+        new(2, """
+            CREATE TABLE alert_state (
+                job TEXT PRIMARY KEY,
+                failing_since TEXT NOT NULL,
+                failures INTEGER NOT NULL,
+                last_alert_at TEXT
+            );
+            """),
     ];
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Syncwarden.History;
 /// <summary>
 /// Run history in SQLite (WAL mode, so readers such as `status` never block a running job).
 /// </summary>
-public sealed class HistoryStore : IDisposable
+public sealed partial class HistoryStore : IDisposable
 {
     private readonly SqliteConnection _connection;
     // One connection shared by concurrently running jobs of the daemon: SQLite connections are not thread-safe.

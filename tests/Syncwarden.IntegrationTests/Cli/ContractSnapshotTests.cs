@@ -41,6 +41,8 @@ public sealed class ContractSnapshotTests
     [InlineData("lock acquire")]
     [InlineData("lock release")]
     [InlineData("lock list")]
+    [InlineData("notify")]
+    [InlineData("notify test")]
     public async Task Help_text_matches_the_snapshot(string command)
     {
         var args = command.Length == 0 ? new[] { "--help" } : [.. command.Split(' '), "--help"];
@@ -80,6 +82,19 @@ public sealed class ContractSnapshotTests
         var values = string.Join('\n', outputs.Where(o => o.Key != "plan" && o.Key != "check").Select(o =>
             $"{o.Key}: {string.Join(", ", EnumFieldValues(JsonDocument.Parse(o.Value).RootElement))}")) + "\n";
         Verify("json-enum-values.txt", values);
+    }
+
+    /// <summary>The JSON document webhooks receive (docs/configuration.md lists the fields).</summary>
+    [Fact]
+    public void Webhook_document_fields_match_the_snapshot()
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 1, 0, 0, TimeSpan.Zero);
+        var run = new RunRecord { Id = 7, Job = "j", StartedAt = at, EndedAt = at.AddSeconds(3), Result = RunResult.Failed, ExitCode = 23, Error = "e", LogFile = "/l" };
+        var notice = new Syncwarden.Notifications.Notice(Syncwarden.Configuration.NotifyOn.Failure, run, ["w"], new AlertState("j", at, 2, at));
+
+        var json = JsonSerializer.Serialize(Syncwarden.Notifications.WebhookPayload.From(notice, "host"), Syncwarden.Notifications.NotificationJson.Readable.WebhookPayload);
+
+        Verify("webhook-fields.txt", string.Join(", ", FieldPaths(JsonDocument.Parse(json).RootElement, "")) + "\n");
     }
 
     /// <summary>Every name of every contract enum: JSON, logs, hook variables and the history database use these.</summary>

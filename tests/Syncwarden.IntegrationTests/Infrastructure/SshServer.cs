@@ -144,7 +144,7 @@ public sealed partial class SshServer : IAsyncDisposable
         }
     }
 
-    private static int GetFreeLoopbackPort()
+    internal static int GetFreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

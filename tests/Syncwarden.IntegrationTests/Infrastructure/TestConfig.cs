@@ -72,8 +72,11 @@ public sealed class TestConfig
             """);
     }
 
+    /// <summary>log.level of the file; debug by default (everything in the test output).</summary>
+    public string LogLevel { get; set; } = "debug";
+
     public string Yaml =>
-        $"state-dir: {Q(StateDir)}\nlog: {{ level: debug }}\n"
+        $"state-dir: {Q(StateDir)}\nlog: {{ level: {LogLevel} }}\n"
         + _topLevel
         + (_hosts.Length > 0 ? "hosts:\n" + _hosts : "")
         + "jobs:\n" + _jobs;
