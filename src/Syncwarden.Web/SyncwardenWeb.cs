@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +34,14 @@ public static class SyncwardenWeb
     internal static IEndpointRouteBuilder MapSyncwardenWeb(this IEndpointRouteBuilder app, WebContext context)
     {
         app.MapHealthApi();
+        app.MapJobsApi(context.Token);
+        app.MapRunsApi();
+        app.MapEventsApi();
+        app.MapPagesApi();
+        // app.MapMetrics(...): GET /metrics, added by the metrics work.
+        // Anything else under /api is a JSON error too, not an empty 404.
+        app.MapFallback("/api/{**path}", (HttpRequest request) =>
+            WebErrors.Problem(StatusCodes.Status404NotFound, $"there is no API endpoint {request.Method} {request.Path} (docs/api.md lists them)"));
         return app;
     }
 }

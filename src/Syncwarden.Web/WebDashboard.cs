@@ -33,7 +33,7 @@ public sealed class WebDashboard(WebSettings settings, WebContext context, ILogg
             k.AddServerHeader = false;
         });
         builder.Services.AddSingleton(context);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJson.Default));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJson.Readable));
 
         var app = builder.Build();
         app.Use(async (http, next) =>
@@ -42,6 +42,9 @@ public sealed class WebDashboard(WebSettings settings, WebContext context, ILogg
             http.Response.Headers.XFrameOptions = "DENY";
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "no-store";
+            // The pages load only their own embedded files: no inline script, nothing from elsewhere.
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
             await next(http).ConfigureAwait(false);
         });
         app.MapSyncwardenWeb(context);

@@ -55,7 +55,7 @@ public sealed class ReadableJsonTests
     public void Every_json_context_offers_readable_options()
     {
         // Arrange: every source-generated context of the product; a new one must offer Readable as well.
-        var contexts = new[] { typeof(RunRecord).Assembly, typeof(RunJson).Assembly }
+        var contexts = new[] { typeof(RunRecord).Assembly, typeof(CliJson).Assembly, typeof(Syncwarden.Web.WebJson).Assembly }
             .SelectMany(a => a.GetTypes())
             .Where(t => t.IsSubclassOf(typeof(JsonSerializerContext)))
             .ToList();
@@ -65,7 +65,7 @@ public sealed class ReadableJsonTests
             (t.GetProperty("Readable", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as JsonSerializerContext)?.Options.Encoder);
 
         // Assert
-        encoders.Keys.Should().BeEquivalentTo(["CliJson", "ControlJson", "LockJson", "HistoryJson", "StatusJson", "NotificationJson"]);
+        encoders.Keys.Should().BeEquivalentTo(["CliJson", "ControlJson", "LockJson", "HistoryJson", "StatusJson", "NotificationJson", "WebJson"]);
         encoders.Values.Should().AllSatisfy(e => e.Should().BeSameAs(JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
     }
 }

@@ -6,18 +6,10 @@ using Syncwarden.Locks;
 namespace Syncwarden.Cli.Output;
 
 /// <summary>
-/// JSON shapes printed by --json. Field names are a contract: change them only with a snapshot update.
-/// Enum fields are written by their type's KebabCaseEnumConverter ("catch-up"): the same text as logs and the history database.
+/// JSON shapes printed by --json (runs are <see cref="RunJson"/>, shared with the web API). Field names are a contract:
+/// change them only with a snapshot update. Enum fields are written by their type's KebabCaseEnumConverter ("catch-up"):
+/// the same text as logs and the history database.
 /// </summary>
-internal sealed record RunJson(
-    long Id, string Job, RunResult Result, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds,
-    int? ExitCode, string? Error, long FilesTransferred, long BytesTransferred, long TotalSize, long FilesDeleted,
-    IReadOnlyList<string> FailedPaths, string? LogFile, RunTrigger Trigger)
-{
-    public static RunJson From(RunRecord r) => new(r.Id, r.Job, r.Result, r.StartedAt, r.EndedAt, r.Duration?.TotalSeconds,
-        r.ExitCode, r.Error, r.FilesTransferred, r.BytesTransferred, r.TotalSize, r.FilesDeleted, r.FailedPaths, r.LogFile, r.Trigger);
-}
-
 internal sealed record CheckErrorJson(string File, int Line, int Column, string Key, string Message, string? Hint);
 
 internal sealed record CheckJson(string Config, bool Valid, IReadOnlyList<CheckErrorJson> Errors, IReadOnlyList<string> Jobs);

@@ -78,15 +78,18 @@ public sealed partial class JobScheduler
                 continue;
             }
             var runner = _jobRunner;
-            _running[name] = Task.Run(() => RunJobAsync(runner, job, trigger));
+            // Sources: daemon shutdown, and Cancel(job) for this run alone.
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+            _cancels[name] = cancel;
+            _running[name] = Task.Run(() => RunJobAsync(runner, job, trigger, cancel));
         }
     }
 
-    private async Task RunJobAsync(JobRunner runner, JobConfig job, RunTrigger trigger)
+    private async Task RunJobAsync(JobRunner runner, JobConfig job, RunTrigger trigger, CancellationTokenSource cancel)
     {
         try
         {
-            await runner.RunAsync(job, trigger, _stopping).ConfigureAwait(false);
+            await runner.RunAsync(job, trigger, cancel.Token).ConfigureAwait(false);
         }
         catch (JobBusyException ex)
         {
@@ -105,8 +108,39 @@ public sealed partial class JobScheduler
             lock (_gate)
             {
                 _running.Remove(job.Name);
+                _cancels.Remove(job.Name);
+                // Disposed under the gate, so Cancel never sees a disposed source.
+                cancel.Dispose();
             }
             Wake();
+        }
+    }
+
+    /// <summary>
+    /// Stops the job's running run as daemon shutdown would (rsync gets SIGTERM, then SIGKILL after the grace; after
+    /// hooks still run) and it is recorded cancelled; a run still waiting for a free slot is taken off the queue.
+    /// </summary>
+    public CancelOutcome Cancel(string job)
+    {
+        lock (_gate)
+        {
+            if (_config.FindJob(job) is null && !_running.ContainsKey(job))
+            {
+                return CancelOutcome.UnknownJob;
+            }
+            if (_cancels.TryGetValue(job, out var cancel))
+            {
+                logger.LogInformation("job {Job}: cancel requested; stopping the running run", job);
+                // CancelAsync runs the run's callbacks (SIGTERM to rsync, continuations) on the thread pool, not under the gate.
+                _ = cancel.CancelAsync();
+                return CancelOutcome.Cancelled;
+            }
+            if (_queue.RemoveAll(q => q.Job == job) > 0)
+            {
+                logger.LogInformation("job {Job}: cancel requested; the queued run will not start", job);
+                return CancelOutcome.Dequeued;
+            }
+            return CancelOutcome.NotRunning;
         }
     }
 

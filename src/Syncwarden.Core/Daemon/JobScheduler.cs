@@ -7,6 +7,17 @@ using Syncwarden.Runs;
 
 namespace Syncwarden.Daemon;
 
+/// <summary>What <see cref="JobScheduler.Cancel"/> did.</summary>
+public enum CancelOutcome
+{
+    /// <summary>The running run was told to stop (rsync gets SIGTERM); it is recorded cancelled.</summary>
+    Cancelled,
+    /// <summary>The run was still waiting for a free slot and was taken off the queue; nothing was recorded.</summary>
+    Dequeued,
+    NotRunning,
+    UnknownJob,
+}
+
 /// <summary>What the daemon knows about one job right now.</summary>
 public sealed record DaemonJobState(string Job, string? Schedule, DateTimeOffset? NextRun, bool Running, bool Queued, int Missed);
 
@@ -29,6 +40,8 @@ public sealed partial class JobScheduler(
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, DateTimeOffset?> _next = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
+    // One per running job, so a user's cancel (Cancel) stops that run and no other.
+    private readonly Dictionary<string, CancellationTokenSource> _cancels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _missed = new(StringComparer.Ordinal);
     private readonly List<(string Job, RunTrigger Trigger)> _queue = [];
     private SyncwardenConfig _config = configuration.Current;

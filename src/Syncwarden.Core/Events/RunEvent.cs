@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Syncwarden.History;
 using Syncwarden.Rsync;
 using Syncwarden.Runs;
@@ -18,6 +19,7 @@ public abstract record RunEvent(DateTimeOffset At)
     /// True for events a slow watcher may lose (only the newest matters, e.g. transfer progress);
     /// lifecycle events are never dropped.
     /// </summary>
+    [JsonIgnore]
     public virtual bool MayDrop => false;
 }
 
@@ -46,6 +48,7 @@ public sealed record RunProgressed(DateTimeOffset At, string Job, long RunId, in
 {
     public override string Job { get; } = Job;
 
+    [JsonIgnore]
     public override bool MayDrop => true;
 }
 

@@ -18,6 +18,8 @@ public enum RunTrigger
     CatchUp,
     /// <summary>SIGHUP to the daemon.</summary>
     Signal,
+    /// <summary>"Run now" on the web dashboard, or <c>POST /api/jobs/{job}/run</c>.</summary>
+    Web,
 }
 
 /// <summary>One run of one job, as stored in the history database.</summary>

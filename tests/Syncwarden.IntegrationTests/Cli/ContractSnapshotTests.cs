@@ -15,7 +15,7 @@ public sealed class ContractSnapshotTests
     private static string SnapshotDir =>
         Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "Snapshots"));
 
-    private static void Verify(string name, string actual)
+    internal static void Verify(string name, string actual)
     {
         var path = Path.Combine(SnapshotDir, name);
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
@@ -114,7 +114,7 @@ public sealed class ContractSnapshotTests
     private static IEnumerable<string> EnumFieldValues(JsonElement array) =>
         array.EnumerateArray().SelectMany(item => item.EnumerateObject()).Where(p => s_enumFields.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}");
 
-    private static IEnumerable<string> FieldPaths(JsonElement element, string prefix) => element.ValueKind switch
+    internal static IEnumerable<string> FieldPaths(JsonElement element, string prefix) => element.ValueKind switch
     {
         JsonValueKind.Object => element.EnumerateObject().SelectMany(p => new[] { prefix + p.Name }.Concat(FieldPaths(p.Value, prefix + p.Name + "."))),
         JsonValueKind.Array => element.GetArrayLength() > 0 ? FieldPaths(element[0], prefix.TrimEnd('.') + "[].") : [],

@@ -174,6 +174,34 @@ public sealed class JobSchedulerTests
     }
 
     [Fact]
+    public async Task Cancel_stops_only_that_jobs_run_recorded_cancelled_and_takes_a_queued_run_off_the_queue()
+    {
+        // Arrange: two held jobs, one slot: job1 runs (in its before hook), job2 waits.
+        await using var bed = new Bed();
+        await bed.StartAsync(bed.Config(schedule: null, jobs: 2, maxConcurrent: 1, held: true));
+        await bed.Events.WaitForAsync<DaemonWaiting>();
+        bed.Scheduler.RunNow(["job1", "job2"], RunTrigger.Web);
+        await WaitForFileAsync(bed.StartedFile("job1"));
+
+        // Act
+        var queued = bed.Scheduler.Cancel("job2");
+        var running = bed.Scheduler.Cancel("job1");
+        var finished = await bed.Events.WaitForAsync<RunFinished>(f => f.Job == "job1");
+        await bed.Events.WaitForAsync<DaemonWaiting>(w => w.Idle, after: finished);
+        var afterwards = bed.Scheduler.Cancel("job1");
+        var unknown = bed.Scheduler.Cancel("nope");
+
+        // Assert
+        queued.Should().Be(CancelOutcome.Dequeued);
+        running.Should().Be(CancelOutcome.Cancelled);
+        finished.Run.Result.Should().Be(RunResult.Cancelled);
+        finished.Run.Trigger.Should().Be(RunTrigger.Web);
+        afterwards.Should().Be(CancelOutcome.NotRunning);
+        unknown.Should().Be(CancelOutcome.UnknownJob);
+        bed.Events.Events.OfType<RunStarted>().Should().ContainSingle("job2 was taken off the queue before it started");
+    }
+
+    [Fact]
     public async Task At_most_max_concurrent_jobs_run_at_once()
     {
         // Arrange: two held jobs, one slot.

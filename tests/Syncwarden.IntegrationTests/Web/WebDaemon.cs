@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Syncwarden.IntegrationTests.Infrastructure;
 
 namespace Syncwarden.IntegrationTests.Web;
@@ -61,6 +62,37 @@ public sealed class WebDaemon : IAsyncDisposable
             {
                 await daemon.DisposeAsync();
                 throw new InvalidOperationException($"the daemon's dashboard did not come up on port {port}: {process.StandardErrorSoFar}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>GET <paramref name="path"/>, which must answer 200 with JSON.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, $"GET {path} answered {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>POST <paramref name="path"/> with the bearer token (or <paramref name="token"/>).</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, string? token = null) => Http.SendAsync(Authorized(HttpMethod.Post, path, token));
+
+    /// <summary>Polls the job's runs (newest first) until one matches; fails with what was there after <paramref name="timeout"/>.</summary>
+    public async Task<JsonElement> WaitForRunAsync(string job, Func<JsonElement, bool> match, TimeSpan? timeout = null)
+    {
+        var end = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var runs = await GetJsonAsync($"api/jobs/{job}/runs");
+            if (runs.EnumerateArray().FirstOrDefault(match) is { ValueKind: JsonValueKind.Object } run)
+            {
+                return run;
+            }
+            if (DateTime.UtcNow > end)
+            {
+                throw new TimeoutException($"no matching run of {job} in time; runs: {runs}; daemon: {Process.StandardErrorSoFar}");
             }
             await Task.Delay(100);
         }

@@ -1,0 +1,126 @@
+using Microsoft.Playwright;
+using Syncwarden.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Syncwarden.IntegrationTests.Web;
+
+/// <summary>
+/// The dashboard in a real browser: Debian's chromium, headless, driven by Playwright (its bundled driver; no browser
+/// download). Screenshots go to TestResults/ beside the test assembly; their paths are printed.
+/// </summary>
+public sealed class DashboardBrowserTests(ITestOutputHelper output)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static async Task<(IPlaywright, IBrowser)> LaunchAsync()
+    {
+        File.Exists(Chromium).Should().BeTrue("scripts/test installs Debian's chromium package");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        return (playwright, browser);
+    }
+
+    private async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "TestResults", name);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        output.WriteLine($"screenshot: {path}");
+    }
+
+    [Fact]
+    public async Task Run_now_on_the_job_page_shows_live_progress_to_done_and_the_new_run_in_history()
+    {
+        // Arrange: 6 MB at 1500 KiB/s, about 4 s of transfer with a progress update a second.
+        using var dir = new TempDir("web-browser");
+        await using var daemon = await WebDaemon.StartAsync(WebTestBed.Config(dir, slowBytes: 6_000_000, kibPerSecond: 1500));
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var dashboard = await browser.NewPageAsync(new() { BaseURL = daemon.Address.ToString() });
+        var errors = new List<string>();
+        dashboard.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await dashboard.GotoAsync("/");
+        await dashboard.Locator("tr[data-job='slow']").GetByText("idle").WaitForAsync();
+        await dashboard.Locator("#live").GetByText("live").WaitForAsync();
+        var jobPage = await browser.NewPageAsync(new() { BaseURL = daemon.Address.ToString() });
+        jobPage.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await jobPage.GotoAsync("/");
+        await jobPage.GetByRole(AriaRole.Link, new() { Name = "slow" }).ClickAsync();
+        await jobPage.WaitForURLAsync("**/jobs/slow");
+        await jobPage.Locator("#live").GetByText("live").WaitForAsync();
+
+        // Act: the token typed once (Enter submits; focus moves on to Run now), then Run now from the keyboard.
+        await jobPage.GetByLabel("Dashboard token").FillAsync(daemon.Token);
+        await jobPage.GetByLabel("Dashboard token").PressAsync("Enter");
+        await jobPage.Keyboard.PressAsync("Enter");
+        var seen = new List<double>();
+        var dashboardShowedProgress = false;
+        var text = "";
+        var end = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < end && !text.StartsWith("done", StringComparison.Ordinal))
+        {
+            seen.Add(await jobPage.Locator("#progress").EvaluateAsync<double>("p => p.value"));
+            text = await jobPage.Locator("#progress-text").TextContentAsync() ?? "";
+            if (!dashboardShowedProgress && await dashboard.Locator("tr[data-job='slow'] progress").CountAsync() > 0)
+            {
+                dashboardShowedProgress = true;
+                await ScreenshotAsync(dashboard, "dashboard-running.png");
+            }
+            await Task.Delay(100);
+        }
+        var historyRow = jobPage.Locator("#history tr").First;
+        await historyRow.GetByText("succeeded").WaitForAsync();
+        await jobPage.Locator("#history tr").First.GetByRole(AriaRole.Button).ClickAsync();
+        await jobPage.Locator("#log").GetByText("$ rsync", new() { Exact = false }).WaitForAsync();
+        await ScreenshotAsync(jobPage, "job-page-after-run.png");
+
+        // Assert
+        text.Should().Be("done: succeeded");
+        seen.Should().Contain(v => v > 0 && v < 100, "the bar moved while rsync ran: " + string.Join(",", seen.Distinct()));
+        seen.Last().Should().Be(100);
+        seen.Where(v => v > 0).Should().BeInAscendingOrder();
+        (await jobPage.Locator("#message").TextContentAsync()).Should().Contain("slow will run now");
+        (await historyRow.TextContentAsync()).Should().Contain("web").And.Contain("succeeded");
+        (await jobPage.Locator("#history tr").CountAsync()).Should().Be(1);
+        dashboardShowedProgress.Should().BeTrue("the dashboard shows a running job's progress bar");
+        await dashboard.Locator("tr[data-job='slow']").GetByText("succeeded").WaitForAsync();
+        errors.Should().BeEmpty("the pages run without script errors or CSP violations");
+        File.Exists(dir.Combine("dst-slow", "big.bin")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Run_now_on_the_job_page_without_the_token_is_refused_with_a_visible_message()
+    {
+        // Arrange
+        using var dir = new TempDir("web-browser");
+        await using var daemon = await WebDaemon.StartAsync(WebTestBed.Config(dir));
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new() { BaseURL = daemon.Address.ToString() });
+        await page.GotoAsync("/jobs/docs");
+        await page.Locator("#status").GetByText("idle").WaitForAsync();
+
+        // Act
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await page.Locator("#message.refused").WaitForAsync();
+        var withoutToken = await page.Locator("#message").TextContentAsync();
+        await page.GetByLabel("Dashboard token").FillAsync("a-wrong-token-of-enough-length");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await page.Locator("#message").GetByText("Refused (403)", new() { Exact = false }).WaitForAsync();
+        var wrongToken = await page.Locator("#message").TextContentAsync();
+        await ScreenshotAsync(page, "job-page-refused.png");
+
+        // Assert
+        withoutToken.Should().StartWith("Refused (401)").And.Contain("Enter the dashboard token");
+        wrongToken.Should().Be("Refused (403): the token is wrong");
+        (await page.GetByLabel("Dashboard token").IsVisibleAsync()).Should().BeTrue("a wrong token is forgotten and asked again");
+        (await daemon.GetJsonAsync("api/jobs/docs/runs")).GetArrayLength().Should().Be(0);
+    }
+}
