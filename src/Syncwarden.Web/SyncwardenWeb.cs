@@ -21,9 +21,10 @@ public static class SyncwardenWeb
         {
             return services;
         }
+        services.AddSyncwardenMetrics();
         services.AddSingleton(sp => new WebContext(
             sp.GetRequiredService<JobStatusQuery>(), sp.GetRequiredService<JobScheduler>(), sp.GetRequiredService<HistoryStore>(),
-            sp.GetRequiredService<RunEventHub>(), token, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<RunEventHub>(), token, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<MetricsExport>()));
         services.AddSingleton(sp => new WebDashboard(settings, sp.GetRequiredService<WebContext>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<WebDashboard>());
         return services;
@@ -33,6 +34,7 @@ public static class SyncwardenWeb
     internal static IEndpointRouteBuilder MapSyncwardenWeb(this IEndpointRouteBuilder app, WebContext context)
     {
         app.MapHealthApi();
+        app.MapMetrics(context.Metrics);
         return app;
     }
 }

@@ -142,6 +142,10 @@ public sealed class HistoryStore : IDisposable
         Query("WHERE job=$job AND result IN ($succeeded, $warning) ORDER BY id DESC LIMIT 1",
             [("$job", job), ("$succeeded", RunResult.Succeeded.ToKebabCase()), ("$warning", RunResult.Warning.ToKebabCase())]).FirstOrDefault();
 
+    /// <summary>Every run that has ended, oldest first: what the daemon's metrics count from when it starts.</summary>
+    public IReadOnlyList<RunRecord> FinishedRuns() =>
+        Query("WHERE result<>$running ORDER BY id", [("$running", RunResult.Running.ToKebabCase())]);
+
     /// <summary>Log files of runs beyond the newest <paramref name="keep"/>, for retention.</summary>
     public IReadOnlyList<(long Id, string LogFile)> LogFilesBeyond(int keep)
     {

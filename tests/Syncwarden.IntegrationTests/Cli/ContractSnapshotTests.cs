@@ -15,7 +15,7 @@ public sealed class ContractSnapshotTests
     private static string SnapshotDir =>
         Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "Snapshots"));
 
-    private static void Verify(string name, string actual)
+    internal static void Verify(string name, string actual)
     {
         var path = Path.Combine(SnapshotDir, name);
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
