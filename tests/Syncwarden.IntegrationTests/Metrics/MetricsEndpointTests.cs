@@ -83,6 +83,37 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Running_lock_wait_and_progress_follow_a_real_run_that_waits_for_a_lock_then_transfers_slowly()
+    {
+        // Arrange: another product's lock file blocks the job; the transfer is slowed to about 10 s by rsync's bandwidth limit.
+        using var dir = new TempDir("metrics");
+        var source = dir.CreateSubdirectory("src");
+        new TreeBuilder(source).File("big.bin", 3 * 1024 * 1024);
+        var blocker = dir.Combine("other.lock");
+        File.WriteAllText(blocker, "other product\n");
+        var config = new TestConfig(dir).Pair(MetricsBed.Job, "local", source, dir.Combine("dst"),
+            extra: $"schedule: \"0 0 1 1 *\"\ncatch-up: false\nbandwidth: 300\nblocks-on: [{TestConfig.Q(blocker)}]\nblocks-on-poll: 1s");
+        await using var daemon = await WebDaemon.StartAsync(config);
+        IReadOnlyList<MetricSample> samples = [];
+        async Task<bool> Seen(Func<IReadOnlyList<MetricSample>, bool> condition) => condition(samples = await daemon.SamplesAsync());
+
+        // Act, Assert: waiting for the lock is running; the wait is counted once the lock file is gone and the transfer moves on.
+        (await daemon.Process.SignalAsync("HUP")).Should().BeTrue();
+        (await Poll.UntilAsync(() => Seen(s => s.Value("syncwarden_running", ("job", "docs")) == 1), TimeSpan.FromSeconds(60))).Should().BeTrue();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        File.Delete(blocker);
+        (await Poll.UntilAsync(() => Seen(s => s.Value("syncwarden_transfer_progress_ratio", ("job", "docs")) is > 0 and < 1), TimeSpan.FromSeconds(60)))
+            .Should().BeTrue($"progress shows while rsync transfers; stderr: {daemon.Process.StandardErrorSoFar}");
+        samples.Value("syncwarden_running", ("job", "docs")).Should().Be(1);
+        samples.Value("syncwarden_lock_wait_seconds_total", ("job", "docs")).Should().BeGreaterThan(1, "the run waited at least until the lock file was deleted");
+        var done = await Poll.UntilAsync(() => Seen(s => s.Succeeded() == 1), TimeSpan.FromSeconds(120));
+        done.Should().BeTrue(daemon.Process.StandardErrorSoFar);
+        samples.Value("syncwarden_running", ("job", "docs")).Should().Be(0);
+        samples.Value("syncwarden_transfer_progress_ratio", ("job", "docs")).Should().Be(0);
+        samples.Value("syncwarden_bytes_transferred_total", ("job", "docs")).Should().Be(3 * 1024 * 1024);
+    }
+
+    [Fact]
     public async Task Metric_names_help_and_types_match_the_snapshot()
     {
         // Arrange: one run before the daemon starts, so the histogram has a series too.
