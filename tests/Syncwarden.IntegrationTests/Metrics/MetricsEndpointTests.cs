@@ -106,9 +106,9 @@ public sealed class MetricsEndpointTests
             .Should().BeTrue($"progress shows while rsync transfers; stderr: {daemon.Process.StandardErrorSoFar}");
         samples.Value("syncwarden_running", ("job", "docs")).Should().Be(1);
         samples.Value("syncwarden_lock_wait_seconds_total", ("job", "docs")).Should().BeGreaterThan(1, "the run waited at least until the lock file was deleted");
-        var done = await Poll.UntilAsync(() => Seen(s => s.Succeeded() == 1), TimeSpan.FromSeconds(120));
+        // The counter follows the run's end event and the running gauge the scheduler, which lets go of the run a moment later.
+        var done = await Poll.UntilAsync(() => Seen(s => s.Succeeded() == 1 && s.Value("syncwarden_running", ("job", "docs")) == 0), TimeSpan.FromSeconds(120));
         done.Should().BeTrue(daemon.Process.StandardErrorSoFar);
-        samples.Value("syncwarden_running", ("job", "docs")).Should().Be(0);
         samples.Value("syncwarden_transfer_progress_ratio", ("job", "docs")).Should().Be(0);
         samples.Value("syncwarden_bytes_transferred_total", ("job", "docs")).Should().Be(3 * 1024 * 1024);
     }
