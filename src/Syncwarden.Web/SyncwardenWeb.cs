@@ -22,9 +22,10 @@ public static class SyncwardenWeb
         {
             return services;
         }
+        services.AddSyncwardenMetrics();
         services.AddSingleton(sp => new WebContext(
             sp.GetRequiredService<JobStatusQuery>(), sp.GetRequiredService<JobScheduler>(), sp.GetRequiredService<HistoryStore>(),
-            sp.GetRequiredService<RunEventHub>(), token, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<RunEventHub>(), token, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<MetricsExport>()));
         services.AddSingleton(sp => new WebDashboard(settings, sp.GetRequiredService<WebContext>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<WebDashboard>());
         return services;
@@ -38,7 +39,7 @@ public static class SyncwardenWeb
         app.MapRunsApi();
         app.MapEventsApi();
         app.MapPagesApi();
-        // app.MapMetrics(...): GET /metrics, added by the metrics work.
+        app.MapMetrics(context.Metrics);
         // Anything else under /api is a JSON error too, not an empty 404.
         app.MapFallback("/api/{**path}", (HttpRequest request) =>
             WebErrors.Problem(StatusCodes.Status404NotFound, $"there is no API endpoint {request.Method} {request.Path} (docs/api.md lists them)"));

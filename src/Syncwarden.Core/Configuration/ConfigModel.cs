@@ -129,7 +129,7 @@ public sealed record JobConfig
     /// <summary>When the daemon runs the job; null means only on demand (run, SIGHUP).</summary>
     public Scheduling.ISchedule? Schedule { get; init; }
     /// <summary>
-    /// How old the last successful sync may get before status calls the job stale; null: two periods of its schedule
+    /// How old the last successful sync may get before status calls the job stale; null: two due times of its schedule (Status/Staleness)
     /// (never for a job without one).
     /// </summary>
     public TimeSpan? StaleAfter { get; init; }

@@ -138,9 +138,15 @@ public sealed partial class HistoryStore : IDisposable
 
     public RunRecord? LastRun(string job) => Query("WHERE job=$job ORDER BY id DESC LIMIT 1", [("$job", job)]).FirstOrDefault();
 
+    public RunRecord? FirstRun(string job) => Query("WHERE job=$job ORDER BY id ASC LIMIT 1", [("$job", job)]).FirstOrDefault();
+
     public RunRecord? LastSuccess(string job) =>
         Query("WHERE job=$job AND result IN ($succeeded, $warning) ORDER BY id DESC LIMIT 1",
             [("$job", job), ("$succeeded", RunResult.Succeeded.ToKebabCase()), ("$warning", RunResult.Warning.ToKebabCase())]).FirstOrDefault();
+
+    /// <summary>Every run that has ended, oldest first: what the daemon's metrics count from when it starts.</summary>
+    public IReadOnlyList<RunRecord> FinishedRuns() =>
+        Query("WHERE result<>$running ORDER BY id", [("$running", RunResult.Running.ToKebabCase())]);
 
     /// <summary>Log files of runs beyond the newest <paramref name="keep"/>, for retention.</summary>
     public IReadOnlyList<(long Id, string LogFile)> LogFilesBeyond(int keep)

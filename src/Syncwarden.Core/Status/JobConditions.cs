@@ -12,28 +12,11 @@ public static class JobConditions
     public const string Stale = "Stale";
     public const string Failed = "Failed";
 
-    /// <summary>
-    /// How old a job's last successful sync may get: its <c>stale-after</c>, else twice the gap between the schedule's
-    /// next two due times after <paramref name="now"/>; null (never stale) for a job without either.
-    /// </summary>
-    public static TimeSpan? StaleAfter(JobConfig job, DateTimeOffset now, TimeZoneInfo zone) =>
-        job.StaleAfter ?? DefaultStaleAfter(job.Schedule, now, zone);
-
-    private static TimeSpan? DefaultStaleAfter(ISchedule? schedule, DateTimeOffset now, TimeZoneInfo zone) =>
-        schedule?.NextAfter(now, zone) is { } first && schedule.NextAfter(first, zone) is { } second ? 2 * (second - first) : null;
-
-    /// <summary>
-    /// Stale: the last success is older than <paramref name="staleAfter"/>, or the job has runs but none succeeded.
-    /// A job that never ran is not called stale (its condition says Unknown).
-    /// </summary>
-    public static bool IsStale(TimeSpan? staleAfter, RunRecord? lastSuccess, RunRecord? lastRun, DateTimeOffset now) =>
-        staleAfter is { } limit && (lastSuccess?.EndedAt is { } synced ? now - synced > limit : lastRun is not null);
-
     public static IReadOnlyList<JobCondition> For(
-        JobState state, string? activity, RunRecord? lastRun, RunRecord? lastFinished, RunRecord? lastSuccess, TimeSpan? staleAfter, bool stale, DateTimeOffset now) =>
+        JobState state, string? activity, RunRecord? lastRun, RunRecord? lastFinished, RunRecord? lastSuccess, DateTimeOffset? staleAt, bool stale, DateTimeOffset now) =>
     [
         SynchronizingCondition(state, activity, lastRun),
-        StaleCondition(staleAfter, stale, lastRun, lastSuccess, now),
+        StaleCondition(staleAt, stale, lastRun, lastSuccess, now),
         FailedCondition(lastFinished),
     ];
 
@@ -46,23 +29,26 @@ public static class JobConditions
         _ => new(Synchronizing, "False", "Idle", "", lastRun?.EndedAt),
     };
 
-    private static JobCondition StaleCondition(TimeSpan? staleAfter, bool stale, RunRecord? lastRun, RunRecord? lastSuccess, DateTimeOffset now)
+    private static JobCondition StaleCondition(DateTimeOffset? staleAt, bool stale, RunRecord? lastRun, RunRecord? lastSuccess, DateTimeOffset now)
     {
-        if (staleAfter is not { } limit)
+        if (lastRun is null)
+        {
+            return new(Stale, "Unknown", "NeverRun", "not run yet", null);
+        }
+        if (staleAt is not { } at)
         {
             return new(Stale, "False", "OnDemand", "no schedule and no stale-after: never stale", null);
         }
-        var after = DurationParser.Format(limit);
         if (lastSuccess?.EndedAt is not { } synced)
         {
-            return lastRun is null
-                ? new(Stale, "Unknown", "NeverRun", $"not run yet; stale {after} after a successful sync", null)
-                : new(Stale, "True", "NeverSynchronized", "no run of this job has succeeded yet", lastRun.StartedAt);
+            return stale
+                ? new(Stale, "True", "NeverSynchronized", "no run of this job has succeeded yet", at)
+                : new(Stale, "False", "NotSynchronizedYet", $"no run has succeeded yet; stale at {at:u} unless one does", lastRun.StartedAt);
         }
         var age = Age(synced, now);
         return stale
-            ? new(Stale, "True", "LastSyncTooOld", $"last successful sync {age} ago, more than {after}", synced + limit)
-            : new(Stale, "False", "UpToDate", $"last successful sync {age} ago, stale after {after}", synced);
+            ? new(Stale, "True", "LastSyncTooOld", $"last successful sync {age} ago; stale since {at:u}", at)
+            : new(Stale, "False", "UpToDate", $"last successful sync {age} ago; stale at {at:u} without another", synced);
     }
 
     private static JobCondition FailedCondition(RunRecord? lastFinished) => lastFinished switch

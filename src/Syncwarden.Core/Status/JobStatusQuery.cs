@@ -30,8 +30,10 @@ public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobS
         var running = daemon?.Running ?? last?.Result == RunResult.Running;
         var progress = live?.Get(job.Name);
         var state = StateOf(running, daemon?.Queued ?? false, progress);
-        var staleAfter = JobConditions.StaleAfter(job, now, zone);
-        var stale = JobConditions.IsStale(staleAfter, success, last, now);
+        // The one staleness rule (Staleness), counted from the last success, else from the first run.
+        var since = success?.EndedAt ?? (last is null ? null : history.FirstRun(job.Name)?.StartedAt);
+        var staleAt = Staleness.StaleAt(job, since, zone);
+        var stale = staleAt is { } at && now > at;
         return new JobStatus(job.Name, job.Direction.ToString().ToLowerInvariant(), job.Host, job.Syncs.Count,
             last?.Result, last?.StartedAt, last?.Duration?.TotalSeconds,
             last?.BytesTransferred, success?.EndedAt, last?.Error,
@@ -42,9 +44,9 @@ public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobS
             LastSyncDuration = success?.Duration?.TotalSeconds,
             NextSyncTime = next,
             State = state,
-            StaleAfter = staleAfter?.TotalSeconds,
+            StaleAfter = (job.StaleAfter ?? (staleAt - since))?.TotalSeconds,
             Stale = stale,
-            Conditions = JobConditions.For(state, progress?.Activity, last, lastFinished, success, staleAfter, stale, now),
+            Conditions = JobConditions.For(state, progress?.Activity, last, lastFinished, success, staleAt, stale, now),
             Progress = JobProgress.From(progress),
         };
     }

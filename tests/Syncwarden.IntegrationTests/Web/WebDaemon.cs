@@ -11,14 +11,16 @@ namespace Syncwarden.IntegrationTests.Web;
 /// </summary>
 public sealed class WebDaemon : IAsyncDisposable
 {
-    private WebDaemon(RunningProcess process, Uri address, string token)
+    private WebDaemon(TestConfig config, RunningProcess process, Uri address, string token)
     {
+        Config = config;
         Process = process;
         Address = address;
         Token = token;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    public TestConfig Config { get; }
     public RunningProcess Process { get; }
     public Uri Address { get; }
     /// <summary>The token written to the token-file.</summary>
@@ -42,8 +44,20 @@ public sealed class WebDaemon : IAsyncDisposable
         File.WriteAllText(tokenFile, token + "\n");
         File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         config.TopLevel($"web: {{ listen: 127.0.0.1:{port}{(withToken ? ", token-file: " + TestConfig.Q(tokenFile) : "")} }}");
+        return await LaunchAsync(config, port, token);
+    }
+
+    /// <summary>Stops this daemon (SIGTERM) and starts another on the same configuration, port and state.</summary>
+    public async Task<WebDaemon> RestartAsync()
+    {
+        await DisposeAsync();
+        return await LaunchAsync(Config, Address.Port, Token);
+    }
+
+    private static async Task<WebDaemon> LaunchAsync(TestConfig config, int port, string token)
+    {
         var process = await config.StartCliAsync("daemon");
-        var daemon = new WebDaemon(process, new Uri($"http://127.0.0.1:{port}/"), token);
+        var daemon = new WebDaemon(config, process, new Uri($"http://127.0.0.1:{port}/"), token);
         var end = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {

@@ -16,33 +16,24 @@ public sealed class JobConditionsTests
         new() { Id = 1, Job = "j", StartedAt = ended.AddMinutes(-5), EndedAt = ended, Result = result };
 
     [Fact]
-    public void A_cron_job_is_stale_after_twice_the_gap_between_its_next_two_due_times()
+    public void Stale_after_from_the_configuration_wins_over_the_schedule()
     {
-        // "at 01:00 on weekdays": seen on Tuesday noon, the next two due times are a day apart.
-        var job = Job(CronSchedule.Parse("0 1 * * 1-5"));
+        var since = s_now.AddDays(-1);
 
-        JobConditions.StaleAfter(job, s_now, TimeZoneInfo.Utc).Should().Be(TimeSpan.FromDays(2));
+        Staleness.StaleAt(Job(CronSchedule.Parse("0 1 * * *"), TimeSpan.FromHours(3)), since, TimeZoneInfo.Utc).Should().Be(since.AddHours(3));
+        Staleness.StaleAt(Job(null, TimeSpan.FromHours(3)), since, TimeZoneInfo.Utc).Should().Be(since.AddHours(3), "stale-after also watches an on-demand job");
+        Staleness.StaleAt(Job(null), since, TimeZoneInfo.Utc).Should().BeNull("an on-demand job without stale-after is never stale");
     }
 
     [Fact]
-    public void Stale_after_from_the_configuration_wins_and_on_demand_jobs_are_never_stale()
+    public void A_job_that_never_succeeded_gets_the_same_grace_from_its_first_run()
     {
-        JobConditions.StaleAfter(Job(CronSchedule.Parse("0 1 * * *"), TimeSpan.FromHours(3)), s_now, TimeZoneInfo.Utc).Should().Be(TimeSpan.FromHours(3));
-        JobConditions.StaleAfter(Job(null), s_now, TimeZoneInfo.Utc).Should().BeNull();
-        JobConditions.IsStale(null, null, Run(RunResult.Failed, s_now.AddDays(-30)), s_now).Should().BeFalse();
-    }
+        var failure = Run(RunResult.Failed, s_now.AddHours(-1));
 
-    [Fact]
-    public void Staleness_follows_the_age_of_the_last_success()
-    {
-        var limit = TimeSpan.FromDays(2);
-        var fresh = Run(RunResult.Succeeded, s_now.AddDays(-1));
-        var old = Run(RunResult.Succeeded, s_now.AddDays(-3));
+        var conditions = JobConditions.For(Syncwarden.Status.JobState.Idle, null, failure, failure, null, s_now.AddHours(-2), stale: true, s_now);
 
-        JobConditions.IsStale(limit, fresh, fresh, s_now).Should().BeFalse();
-        JobConditions.IsStale(limit, old, old, s_now).Should().BeTrue();
-        JobConditions.IsStale(limit, null, Run(RunResult.Failed, s_now), s_now).Should().BeTrue("it ran but never succeeded");
-        JobConditions.IsStale(limit, null, null, s_now).Should().BeFalse("it never ran");
+        conditions[1].Reason.Should().Be("NeverSynchronized");
+        conditions[1].LastTransitionTime.Should().Be(s_now.AddHours(-2));
     }
 
     [Fact]
@@ -53,13 +44,13 @@ public sealed class JobConditionsTests
         var failure = Run(RunResult.Failed, s_now.AddHours(-1)) with { Error = "rsync exit 23" };
 
         // Act
-        var conditions = JobConditions.For(Syncwarden.Status.JobState.Idle, null, failure, failure, success, TimeSpan.FromDays(2), stale: true, s_now);
+        var conditions = JobConditions.For(Syncwarden.Status.JobState.Idle, null, failure, failure, success, success.EndedAt!.Value.AddDays(2), stale: true, s_now);
 
         // Assert
         conditions.Select(c => (c.Type, c.Status, c.Reason)).Should().Equal(
             ("Synchronizing", "False", "Idle"), ("Stale", "True", "LastSyncTooOld"), ("Failed", "True", "RunFailed"));
         conditions[1].LastTransitionTime.Should().Be(success.EndedAt!.Value.AddDays(2));
-        conditions[1].Message.Should().Be("last successful sync 3d ago, more than 2d");
+        conditions[1].Message.Should().StartWith("last successful sync 3d ago; stale since ");
         conditions[2].Message.Should().Be("rsync exit 23");
     }
 }
