@@ -20,41 +20,46 @@ internal static class DaemonCommand
     public static Command Create()
     {
         var command = new Command("daemon", "Run jobs on their schedules until stopped (SIGHUP: run all now; SIGTERM: graceful stop)");
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var configPath = ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption));
-            var config = CliContext.LoadConfig(parse);
-            using var instance = InstanceLock.TryAcquire(config.StateDir, configPath, out var holder)
-                ?? throw new UserError($"another syncwarden daemon is already running for state dir {config.StateDir} ({holder}); stop it first", CliApp.Failed);
-
-            // A dashboard that cannot guard its buttons does not start: say why before anything listens.
-            var token = WebToken.None;
-            if (config.Web?.TokenFile is { } tokenFile)
-            {
-                token = WebToken.Load(tokenFile, out var tokenError);
-                if (tokenError is not null)
-                {
-                    throw new UserError(tokenError, CliApp.Failed);
-                }
-            }
-
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Logging.AddSyncwardenLogging(config.Log, new StderrLine(Console.Error));
-            builder.Services.AddSyncwarden(config, () => ConfigLoader.Load(configPath)).AddSyncwardenDaemon(config).AddSyncwardenWeb(config, token);
-            using var host = builder.Build();
-            // The notifier has read NOTIFY_SOCKET; rsync, ssh and hooks must not inherit it.
-            _ = host.Services.GetRequiredService<ISystemdNotifier>();
-            SystemdMessages.HideSocketFromChildren();
-
-            var scheduler = host.Services.GetRequiredService<JobScheduler>();
-            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-            // SIGTERM is the systemd lifetime's; SIGINT (a terminal) stops the same way; SIGHUP means "run all now".
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; lifetime.StopApplication(); });
-            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; scheduler.RunNow(); });
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
-            return CliApp.Ok;
-        });
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)), CliContext.LoadConfig(parse), cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// The daemon until SIGTERM, SIGINT or <paramref name="cancellationToken"/>; `demo` runs it in-process to show
+    /// the dashboard.
+    /// </summary>
+    public static async Task<int> RunAsync(string configPath, SyncwardenConfig config, CancellationToken cancellationToken)
+    {
+        using var instance = InstanceLock.TryAcquire(config.StateDir, configPath, out var holder)
+            ?? throw new UserError($"another syncwarden daemon is already running for state dir {config.StateDir} ({holder}); stop it first", CliApp.Failed);
+
+        // A dashboard that cannot guard its buttons does not start: say why before anything listens.
+        var token = WebToken.None;
+        if (config.Web?.TokenFile is { } tokenFile)
+        {
+            token = WebToken.Load(tokenFile, out var tokenError);
+            if (tokenError is not null)
+            {
+                throw new UserError(tokenError, CliApp.Failed);
+            }
+        }
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddSyncwardenLogging(config.Log, new StderrLine(Console.Error));
+        builder.Services.AddSyncwarden(config, () => ConfigLoader.Load(configPath)).AddSyncwardenDaemon(config).AddSyncwardenWeb(config, token);
+        using var host = builder.Build();
+        // The notifier has read NOTIFY_SOCKET; rsync, ssh and hooks must not inherit it.
+        _ = host.Services.GetRequiredService<ISystemdNotifier>();
+        SystemdMessages.HideSocketFromChildren();
+
+        var scheduler = host.Services.GetRequiredService<JobScheduler>();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        // SIGTERM is the systemd lifetime's; SIGINT (a terminal) stops the same way; SIGHUP means "run all now".
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; lifetime.StopApplication(); });
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; scheduler.RunNow(); });
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return CliApp.Ok;
     }
 }
 

@@ -15,7 +15,8 @@ public sealed class DemoTests
         var demo = await TestProcess.RunAsync(binary, ["demo", "--dir", dir.Path], TimeSpan.FromSeconds(120));
 
         demo.ExitCode.Should().Be(0, demo.StandardOutput + demo.StandardError);
-        demo.StandardOutput.Should().Contain("OK, 1 job(s): demo").And.Contain("demo: succeeded").And.Contain("LAST SUCCESS");
+        demo.StandardOutput.Should().Contain("OK, 1 job(s): demo").And.Contain("demo: succeeded").And.Contain("LAST SUCCESS")
+            .And.MatchRegex(@"Web dashboard: http://127\.0\.0\.1:\d+/").And.Contain("Dashboard answered");
         (await TreeComparer.DescribeDifferencesAsync(dir.Combine("source", "photos"), dir.Combine("replica", "photos"))).Should().BeEmpty();
         File.Exists(dir.Combine("replica", "documents", "report-01.txt")).Should().BeTrue();
         File.Exists(dir.Combine("replica", "documents", "scratch.tmp")).Should().BeFalse("the demo job excludes *.tmp");

@@ -104,7 +104,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await using var __ = browser;
         var page = await browser.NewPageAsync(new() { BaseURL = daemon.Address.ToString() });
         await page.GotoAsync("/jobs/docs");
-        await page.Locator("#status").GetByText("idle").WaitForAsync();
+        await page.Locator("#status .state.idle").WaitForAsync();
 
         // Act
         await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();

@@ -15,6 +15,13 @@
     return [el("dt", { text: term }), el("dd", {}, ...value)];
   }
 
+  // Seed 004's conditions, one line each: "Stale: False (UpToDate) last successful sync 3h ago ...".
+  function conditionList(conditions) {
+    return el("ul", { class: "conditions" }, ...conditions.map(c =>
+      el("li", { class: c.status === "True" && c.type !== "Synchronizing" ? "condition bad" : "condition" },
+        el("strong", { text: `${c.type}: ${c.status}` }), ` (${c.reason})`, c.message ? " " + c.message : "")));
+  }
+
   function renderStatus() {
     if (!status) return;
     const s = status;
@@ -28,7 +35,7 @@
       ...field("Last bytes", sw.bytes(s.lastBytesTransferred)),
       ...field("Direction", s.direction + (s.host ? ` (host ${s.host})` : "")),
       ...field("Missed runs", String(s.missed)),
-      ...(s.conditions ? field("Conditions", JSON.stringify(s.conditions)) : []));
+      ...(s.conditions ? field("Conditions", conditionList(s.conditions)) : []));
     $("cancel").disabled = !s.running;
   }
 
@@ -45,7 +52,7 @@
     sw.showError(null);
     status = answer.body;
     renderStatus();
-    if (status.running && status.percent !== undefined && $("progress-box").hidden) showProgress(sw.progressOf(status));
+    if (status.running && status.progress && $("progress-box").hidden) showProgress(sw.progressOf(status));
   }
 
   async function refreshHistory() {
