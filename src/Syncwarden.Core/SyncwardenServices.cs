@@ -87,7 +87,9 @@ public static class SyncwardenServices
             sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<JobScheduler>(), sp.GetRequiredService<LiveRuns>(),
             sp.GetRequiredService<PowerState>()));
         services.AddSingleton<ControlSocket>();
-        // Started in this order and stopped in reverse: the control socket answers until the last run has stopped.
+        // Started in this order and stopped in reverse: the event hub drains last (mails about the final runs go out),
+        // and the control socket answers until the last run has stopped.
+        services.AddHostedService(sp => new EventHubDrain(sp.GetRequiredService<RunEventHub>(), Notifier.DeliveryWait));
         services.AddHostedService(sp => sp.GetRequiredService<ControlSocket>());
         // Before the scheduler, so it stops after it and its last write shows no job running.
         services.AddHostedService(sp => new StatusFileWriter(

@@ -35,6 +35,7 @@ public static class SyncwardenWeb
     internal static IEndpointRouteBuilder MapSyncwardenWeb(this IEndpointRouteBuilder app, WebContext context)
     {
         app.MapHealthApi();
+        app.MapSessionApi(context.Token);
         app.MapJobsApi(context.Token);
         app.MapRunsApi();
         app.MapEventsApi();

@@ -47,6 +47,7 @@ public sealed class WebDashboard(WebSettings settings, WebContext context, ILogg
             http.Response.Headers["Referrer-Policy"] = "no-referrer";
             await next(http).ConfigureAwait(false);
         });
+        app.UseReadGuard(context.Token, required: !settings.IsLoopback);
         app.MapSyncwardenWeb(context);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;

@@ -55,6 +55,18 @@ public sealed class WebToken
         return new WebToken(Encoding.UTF8.GetBytes(token));
     }
 
+    /// <summary>
+    /// The value of the dashboard's session cookie: derived from the token (HMAC), so the cookie never carries the
+    /// token itself and stops working when the token changes. Null without a token.
+    /// </summary>
+    public string? SessionValue => _token is null ? null
+        : Convert.ToBase64String(HMACSHA256.HashData(_token, "syncwarden dashboard session"u8)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>True when <paramref name="cookie"/> is this token's session value (constant time).</summary>
+    public bool MatchesSession(string? cookie) =>
+        SessionValue is { } expected && cookie is not null
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(cookie));
+
     /// <summary>Compares in constant time, so response timing says nothing about how much of a guess was right.</summary>
     public bool Matches(string candidate) =>
         _token is not null && CryptographicOperations.FixedTimeEquals(_token, Encoding.UTF8.GetBytes(candidate));

@@ -123,4 +123,32 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         (await page.GetByLabel("Dashboard token").IsVisibleAsync()).Should().BeTrue("a wrong token is forgotten and asked again");
         (await daemon.GetJsonAsync("api/jobs/docs/runs")).GetArrayLength().Should().Be(0);
     }
+
+    [Fact]
+    public async Task Beyond_loopback_the_dashboard_asks_for_the_token_then_shows_jobs_and_live_events()
+    {
+        // Arrange
+        using var dir = new TempDir("web-browser");
+        await using var daemon = await WebDaemon.StartAsync(WebTestBed.Config(dir), listenAddress: "0.0.0.0");
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new() { BaseURL = daemon.Address.ToString() });
+
+        // Act
+        await page.GotoAsync("/");
+        var prompt = page.Locator("#read-token");
+        await prompt.WaitForAsync();
+        var rowsBefore = await page.Locator("tr[data-job]").CountAsync();
+        await page.Locator("#read-token-input").FillAsync(daemon.Token);
+        await page.Locator("#read-token-input").PressAsync("Enter");
+        await page.Locator("tr[data-job='docs']").WaitForAsync();
+        await page.Locator("#live.on").WaitForAsync();
+        await ScreenshotAsync(page, "dashboard-after-token.png");
+
+        // Assert
+        rowsBefore.Should().Be(0, "nothing is shown before the token");
+        (await prompt.IsHiddenAsync()).Should().BeTrue();
+        (await page.Locator("#live").TextContentAsync()).Should().Be("live", "the event stream reads with the session cookie");
+    }
 }

@@ -36,14 +36,16 @@ public sealed class WebDaemon : IAsyncDisposable
     }
 
     /// <summary>Adds <c>web:</c> with a private token file to <paramref name="config"/> and starts the daemon; waits until /healthz answers.</summary>
-    public static async Task<WebDaemon> StartAsync(TestConfig config, bool withToken = true)
+    /// <paramref name="listenAddress"/> other than loopback (0.0.0.0) makes reading need the token too; the client
+    /// still talks to 127.0.0.1.
+    public static async Task<WebDaemon> StartAsync(TestConfig config, bool withToken = true, string listenAddress = "127.0.0.1")
     {
         var port = FreePort();
         var token = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + "-test-token";
         var tokenFile = config.Dir.Combine("web.token");
         File.WriteAllText(tokenFile, token + "\n");
         File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        config.TopLevel($"web: {{ listen: 127.0.0.1:{port}{(withToken ? ", token-file: " + TestConfig.Q(tokenFile) : "")} }}");
+        config.TopLevel($"web: {{ listen: {listenAddress}:{port}{(withToken ? ", token-file: " + TestConfig.Q(tokenFile) : "")} }}");
         return await LaunchAsync(config, port, token);
     }
 

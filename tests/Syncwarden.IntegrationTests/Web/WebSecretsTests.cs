@@ -7,11 +7,19 @@ namespace Syncwarden.IntegrationTests.Web;
 public sealed class WebSecretsTests
 {
     [Fact]
-    public async Task No_response_of_any_endpoint_contains_the_token()
+    public async Task No_response_of_any_endpoint_nor_the_daemon_log_contains_the_token_or_a_configured_password()
     {
-        // Arrange: a run in the history (with its log), so every endpoint has something to say.
+        // Arrange: a run in the history (with its log), so every endpoint has something to say; a mail password and a
+        // webhook's authorization header in the file (nothing listens there: the run succeeds and they mail on failure).
         using var dir = new TempDir("web-secrets");
-        await using var daemon = await WebDaemon.StartAsync(WebTestBed.Config(dir, slowBytes: 1_000_000, kibPerSecond: 2000));
+        const string MailPassword = "mail-Pa55word-that-must-stay-hidden";
+        const string HookSecret = "hook-s3cret-that-must-stay-hidden";
+        var closed = WebDaemon.FreePort();
+        var config = WebTestBed.Config(dir, slowBytes: 1_000_000, kibPerSecond: 2000).TopLevel($$"""
+            email: { host: 127.0.0.1, port: {{closed}}, tls: none, username: backup, password: {{MailPassword}}, sender: sw@example.org, receivers: [admin@example.org], on: [failure] }
+            webhooks: [ { url: "http://127.0.0.1:{{closed}}/hook", on: [failure], headers: { Authorization: "Bearer {{HookSecret}}" } } ]
+            """);
+        await using var daemon = await WebDaemon.StartAsync(config);
         using var stream = await EventStreamClient.OpenAsync(daemon);
         var responses = new List<(string What, string Text)>();
         async Task Record(string what, Task<HttpResponseMessage> call)
@@ -29,7 +37,7 @@ public sealed class WebSecretsTests
         foreach (var path in new[]
         {
             "", "jobs/slow", "jobs/nope", "assets/common.js", "assets/job.js", "assets/dashboard.js", "assets/site.css", "assets/icon.svg",
-            "healthz", "api/jobs", "api/jobs/slow", "api/jobs/slow/runs", $"api/runs/{id}", $"api/runs/{id}/log",
+            "healthz", "metrics", "api/jobs", "api/jobs/slow", "api/jobs/slow/runs", $"api/runs/{id}", $"api/runs/{id}/log",
             "api/jobs/nope", "api/runs/0", "api/nothing",
         })
         {
@@ -42,12 +50,14 @@ public sealed class WebSecretsTests
         await Record("POST cancel, wrong token", daemon.PostAsync("api/jobs/slow/cancel", "x" + token));
 
         // Assert
+        responses.Add(("the daemon's log", daemon.Process.StandardErrorSoFar + daemon.Process.StandardOutputSoFar));
         responses.Should().HaveCountGreaterThan(20);
         responses.Should().Contain(r => r.What == $"GET /api/runs/{id}/log" && r.Text.Contains("$ rsync"), "the log was really read");
         foreach (var (what, text) in responses)
         {
             text.Should().NotContain(token, $"{what} must not show the dashboard token");
             text.Should().NotContain(token[..16], $"{what} must not show part of the token either");
+            text.Should().NotContain(MailPassword, $"{what} must not show the mail password").And.NotContain(HookSecret, $"{what} must not show a webhook header");
         }
     }
 }

@@ -83,13 +83,35 @@ const sw = (() => {
   }
 
   function token() { return sessionStorage.getItem(tokenKey); }
-  function setToken(value) { value ? sessionStorage.setItem(tokenKey, value) : sessionStorage.removeItem(tokenKey); }
+  // Keeps the token for this tab and trades it for the session cookie that lets the event stream read a dashboard
+  // listening beyond loopback (EventSource cannot send a header). Forgetting it drops the cookie too.
+  function setToken(value) {
+    value ? sessionStorage.setItem(tokenKey, value) : sessionStorage.removeItem(tokenKey);
+    return fetch("/api/session", value
+      ? { method: "POST", headers: { Authorization: "Bearer " + value } }
+      : { method: "DELETE" });
+  }
+
+  // A 401 on reading: this dashboard listens beyond loopback. Ask for the token once, then start over with it.
+  function askForReadToken() {
+    const form = document.getElementById("read-token");
+    if (!form || !form.hidden) return;
+    form.hidden = false;
+    document.getElementById("read-token-input").focus();
+    form.addEventListener("submit", async e => {
+      e.preventDefault();
+      const answer = await setToken(document.getElementById("read-token-input").value.trim());
+      if (answer.ok) location.reload();
+      else showError(answer.status === 403 ? "Refused (403): the token is wrong" : `the daemon answered ${answer.status}`);
+    });
+  }
 
   // Calls the API; resolves to { ok, status, body } with body parsed as JSON (or text), never throws for HTTP errors.
   async function api(path, options = {}) {
     const headers = { Accept: "application/json" };
-    if (options.auth && token()) headers.Authorization = "Bearer " + token();
+    if (token()) headers.Authorization = "Bearer " + token();
     const response = await fetch(path, { method: options.method || "GET", headers, cache: "no-store" });
+    if (response.status === 401 && !options.auth) askForReadToken();
     const text = await response.text();
     let body = text;
     if ((response.headers.get("content-type") || "").includes("json")) {
