@@ -45,6 +45,16 @@ internal static class HistoryMigrations
                 last_alert_at TEXT
             );
             """),
+        // Version 3: totals that are not runs (missed runs, seconds waited for locks), so the daemon's metrics
+        // go on from where they were after a restart.
+        new(3, """
+            CREATE TABLE job_counters (
+                job TEXT NOT NULL,
+                name TEXT NOT NULL,
+                value REAL NOT NULL,
+                PRIMARY KEY (job, name)
+            );
+            """),
     ];
 
     /// <summary>

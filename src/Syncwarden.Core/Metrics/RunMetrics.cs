@@ -27,6 +27,7 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
     private static readonly double[] s_durationBuckets = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 43200, 86400];
 
     private readonly LiveConfiguration _configuration;
+    private readonly HistoryStore _history;
     private readonly Histogram<double> _duration;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JobTotals> _jobs = new(StringComparer.Ordinal);
@@ -34,6 +35,7 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
     public RunMetrics(LiveConfiguration configuration, HistoryStore history, string meterName = DefaultMeterName)
     {
         _configuration = configuration;
+        _history = history;
         Meter = new Meter(meterName, SyncwardenVersion.Current);
         _duration = Meter.CreateHistogram(MetricNames.RunDuration, unit: "s", description: "How long runs took, from start to end (any result).",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
@@ -42,9 +44,9 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
         Meter.CreateObservableCounter(MetricNames.FilesTransferred, () => PerJob(t => t.Files), description: "Regular files rsync transferred.");
         Meter.CreateObservableCounter(MetricNames.FilesDeleted, () => PerJob(t => t.Deleted), description: "Files rsync deleted at the destination.");
         Meter.CreateObservableCounter(MetricNames.MissedRuns, () => PerJob(t => t.Missed),
-            description: "Due runs that did not start because the previous run was still going or another process held the job (since the daemon started).");
+            description: "Due runs that did not start because the previous run was still going or another process held the job.");
         Meter.CreateObservableCounter(MetricNames.LockWait, () => PerJob(t => t.LockWaitSeconds),
-            description: "Seconds runs waited for locks and blocks-on files held by others (completed waits since the daemon started).");
+            description: "Seconds the daemon's runs waited for locks and blocks-on files held by others (completed waits).");
         Meter.CreateObservableGauge(MetricNames.LastRun, () => Timestamps(t => t.LastRunEnd), description: "Unix time the last run ended (any result).");
         Meter.CreateObservableGauge(MetricNames.LastSuccess, () => Timestamps(t => t.LastSuccess), description: "Unix time the last successful run (succeeded or warning) ended.");
 
@@ -54,6 +56,17 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
             if (configured.FindJob(run.Job) is not null)
             {
                 Ended(run);
+            }
+        }
+        foreach (var (job, name, value) in history.Counters())
+        {
+            if (configured.FindJob(job) is not null)
+            {
+                Update(job, t =>
+                {
+                    t.Missed += name == JobCounter.MissedRuns ? (long)value : 0;
+                    t.LockWaitSeconds += name == JobCounter.LockWaitSeconds ? value : 0;
+                });
             }
         }
     }
@@ -87,23 +100,35 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
                 break;
             case RunMissed missed:
                 Update(missed.Job, t => t.Missed++);
+                _history.AddToCounter(missed.Job, JobCounter.MissedRuns, 1);
                 break;
             case RunWaiting waiting:
                 Update(waiting.Job, t => t.WaitingSince ??= waiting.At);
                 break;
             case RunStageChanged or RunProgressed:
-                Update(runEvent.Job!, t => t.StopWaiting(runEvent.At));
+                StopWaiting(runEvent.Job!, runEvent.At);
                 break;
         }
         return ValueTask.CompletedTask;
     }
 
+    // A wait that ended is added to the total here and in the history, so it survives a restart.
+    private void StopWaiting(string job, DateTimeOffset at)
+    {
+        var waited = 0.0;
+        Update(job, t => waited = t.StopWaiting(at));
+        if (waited > 0)
+        {
+            _history.AddToCounter(job, JobCounter.LockWaitSeconds, waited);
+        }
+    }
+
     private void Ended(RunRecord run)
     {
         var end = run.EndedAt ?? run.StartedAt;
+        StopWaiting(run.Job, end);
         Update(run.Job, t =>
         {
-            t.StopWaiting(end);
             t.FirstRunStart = t.FirstRunStart is { } first && first < run.StartedAt ? first : run.StartedAt;
             t.Runs[run.Result] = t.Runs.GetValueOrDefault(run.Result) + 1;
             t.Bytes += run.BytesTransferred;
@@ -176,14 +201,17 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
         public DateTimeOffset? LastSuccess { get; set; }
         public DateTimeOffset? FirstRunStart { get; set; }
 
-        /// <summary>A run that waited for a lock moved on (or ended): the wait is added to the total.</summary>
-        public void StopWaiting(DateTimeOffset at)
+        /// <summary>A run that waited for a lock moved on (or ended): the wait is added to the total and returned.</summary>
+        public double StopWaiting(DateTimeOffset at)
         {
-            if (WaitingSince is { } since)
+            if (WaitingSince is not { } since)
             {
-                LockWaitSeconds += Math.Max(0, (at - since).TotalSeconds);
-                WaitingSince = null;
+                return 0;
             }
+            var waited = Math.Max(0, (at - since).TotalSeconds);
+            LockWaitSeconds += waited;
+            WaitingSince = null;
+            return waited;
         }
 
         public JobTotals Copy() => new()

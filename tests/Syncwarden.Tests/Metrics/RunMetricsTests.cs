@@ -136,6 +136,29 @@ public sealed class RunMetricsTests : IDisposable
         Value(after, MetricNames.MissedRuns, "docs").Should().Be(1);
     }
 
+    [Fact]
+    public async Task Missed_runs_and_lock_waits_go_on_from_the_history_after_a_restart()
+    {
+        // Arrange: a first daemon sees a missed run and a 40 s wait, then stops.
+        var t0 = At("2026-03-03T01:00:00Z");
+        using (var store = HistoryStore.Open(_stateDir))
+        using (var first = new RunMetrics(Configuration("docs"), store, _meterName + ".first"))
+        {
+            await first.HandleAsync(new RunMissed(t0, "docs", t0, "the previous run is still running", 1), default);
+            await first.HandleAsync(new RunWaiting(t0, "docs", 1, "lock /x held by pid 7"), default);
+            await first.HandleAsync(new RunFinished(t0.AddSeconds(40), Finished("docs", RunResult.Failed, "2026-03-03T00:59:00Z", 100)), default);
+        }
+
+        // Act: the next daemon starts from the same history.
+        using var again = HistoryStore.Open(_stateDir);
+        using var metrics = new RunMetrics(Configuration("docs"), again, _meterName);
+        var seeded = Observe();
+
+        // Assert
+        Value(seeded, MetricNames.MissedRuns, "docs").Should().Be(1);
+        Value(seeded, MetricNames.LockWait, "docs").Should().Be(40, "a wait ended by the end of its run counts too");
+    }
+
     [Theory]
     [InlineData(0, 1, 50, 0.5)]
     [InlineData(1, 2, 50, 0.75)]
