@@ -18,7 +18,7 @@ internal static partial class LockTestBed
         var dst = dir.CreateSubdirectory("dst-" + name);
         return $$"""
             direction: local
-            bandwidth: 1000
+            bandwidth: 500
             blocks-on-poll: 1s
             {{extra}}
             syncs: [{ source: {{TestConfig.Q(src + "/")}}, destination: {{TestConfig.Q(dst + "/")}} }]

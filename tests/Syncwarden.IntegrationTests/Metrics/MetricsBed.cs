@@ -42,7 +42,9 @@ public static class MetricsBed
         var counted = await Poll.UntilAsync(async () =>
         {
             after = await daemon.SamplesAsync();
-            return after.Succeeded() > before && after.Value("syncwarden_running", ("job", Job)) == 0;
+            // The run's counters and its duration are recorded one after the other: wait for both (a busy machine shows the gap).
+            return after.Succeeded() > before && after.Value("syncwarden_running", ("job", Job)) == 0
+                && after.Value("syncwarden_run_duration_seconds_count", ("job", Job)) >= after.Succeeded();
         }, TimeSpan.FromSeconds(60));
         counted.Should().BeTrue($"a run after SIGHUP is counted; stderr: {daemon.Process.StandardErrorSoFar}");
         return after;
