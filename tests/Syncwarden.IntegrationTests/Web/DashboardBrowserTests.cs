@@ -151,4 +151,33 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         (await prompt.IsHiddenAsync()).Should().BeTrue();
         (await page.Locator("#live").TextContentAsync()).Should().Be("live", "the event stream reads with the session cookie");
     }
+
+    [Fact]
+    public async Task On_a_phone_sized_screen_the_pages_fit_without_sideways_scrolling()
+    {
+        // Arrange
+        using var dir = new TempDir("web-browser");
+        await using var daemon = await WebDaemon.StartAsync(WebTestBed.Config(dir));
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new() { BaseURL = daemon.Address.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
+
+        // Act
+        var widths = new Dictionary<string, (int Content, int Screen)>();
+        foreach (var (path, ready) in new[] { ("/", "tr[data-job='docs']"), ("/jobs/docs", "#status .state") })
+        {
+            await page.GotoAsync(path);
+            await page.Locator(ready).First.WaitForAsync();
+            var size = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            widths[path] = (size[0], size[1]);
+            await ScreenshotAsync(page, path == "/" ? "phone-dashboard.png" : "phone-job-page.png");
+        }
+
+        // Assert
+        foreach (var (path, (content, screen)) in widths)
+        {
+            content.Should().BeLessThanOrEqualTo(screen, $"{path} fits a 390 px wide screen");
+        }
+    }
 }
