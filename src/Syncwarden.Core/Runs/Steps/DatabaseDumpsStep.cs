@@ -31,7 +31,7 @@ internal sealed class DatabaseDumpsStep(DatabaseDumper dumper, ILogger logger) :
         foreach (var dump in job.Databases)
         {
             var label = "dump " + dump.Label;
-            context.Report.Stage(RunPhase.Dumping, detail: label);
+            context.Report.Stage(RunPhase.Dumping, detail: dump.Label);
             var outcome = await dumper.DumpAsync(context.Config, job, dump, label, context.Log, context.CancellationToken).ConfigureAwait(false);
             if (outcome.Cancelled || context.CancellationToken.IsCancellationRequested)
             {
