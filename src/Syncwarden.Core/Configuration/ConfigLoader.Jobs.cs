@@ -10,7 +10,7 @@ public static partial class ConfigLoader
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
-        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir",
+        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir", .. DatabaseJobKeys,
         .. LockJobKeys, .. NotificationKeys,
     ];
 
@@ -120,6 +120,7 @@ public static partial class ConfigLoader
         {
             job = job with { PluginsDir = dir };
         }
+        job = BindDatabases(map, job, directionKnown, reader);
         job = BindJobLocks(job, map, hosts, reader);
         job = job with { Notifications = BindJobNotifications(map, reader) };
         return job;

@@ -148,9 +148,13 @@ public static partial class ConfigLoader
     private static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
-    private static Secret? ReadPasswordFile(YamlNode node, string path, ConfigReader reader)
+    /// <summary>
+    /// Reads a password-file: (SMTP login, database dumps): private to its owner (like the web token file), bounded in
+    /// size, the password on its first line. <paramref name="examplePath"/> is the path the hints suggest.
+    /// </summary>
+    private static Secret? ReadPasswordFile(YamlNode node, string path, ConfigReader reader, string examplePath = "/etc/syncwarden/smtp.password")
     {
-        if (reader.LocalPath(node, path, "password-file: /etc/syncwarden/smtp.password", "/etc/syncwarden/smtp.password") is not { } file)
+        if (reader.LocalPath(node, path, $"password-file: {examplePath}", examplePath) is not { } file)
         {
             return null;
         }

@@ -143,6 +143,10 @@ public sealed record JobConfig
     public HooksConfig Hooks { get; init; } = new();
     /// <summary>Executables run before the sync with an include and an exclude file to append to.</summary>
     public string? PluginsDir { get; init; }
+    /// <summary>Databases dumped into <see cref="DumpDir"/> before the syncs (Databases/DatabaseDumper).</summary>
+    public IReadOnlyList<DatabaseDump> Databases { get; init; } = [];
+    /// <summary>Where the dumps are written: inside one of the job's sources, so the syncs replicate them.</summary>
+    public string? DumpDir { get; init; }
     /// <summary>The job's own email receivers, webhooks and ping, in addition to the global ones.</summary>
     public JobNotificationSettings Notifications { get; init; } = new();
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Syncwarden.Configuration;
+using Syncwarden.Databases;
 using Syncwarden.History;
 using Syncwarden.Hooks;
 using Syncwarden.Processes;
@@ -24,6 +25,7 @@ internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history,
             new HooksStep(hooks, logger),           // before hooks; after / on-error / finally hooks
             new PluginsStep(hooks),                 // plugins write filter rules for the syncs
             new LocksStep(runner),                  // blocks-on, local and remote locks
+            new DatabaseDumpsStep(new DatabaseDumper(runner, time), logger), // consistent dumps into the dump-dir, replicated by the syncs
             new SyncsStep(history, runner, logger), // every sync with its safety checks and retries
         ];
     }

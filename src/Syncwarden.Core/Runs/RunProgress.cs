@@ -3,7 +3,7 @@ using Syncwarden.Rsync;
 
 namespace Syncwarden.Runs;
 
-public enum RunPhase { Starting, Hooks, Waiting, Checking, Previewing, Transferring, Retrying, Finishing }
+public enum RunPhase { Starting, Hooks, Waiting, Checking, Previewing, Transferring, Retrying, Finishing, Dumping }
 
 /// <summary>What a running job is doing now, folded from its events: for status, the terminal and the web page.</summary>
 public sealed record RunProgress(

@@ -13,6 +13,10 @@ public sealed record ProcessResult(int ProcessId, int ExitCode, byte[] StandardO
 
     public override string ToString() =>
         $"pid {ProcessId} exited {ExitCode}\nstdout: {StandardOutput}\nstderr: {StandardError}";
+
+    /// <summary>Throws, naming <paramref name="what"/> and the output, unless the process exited 0.</summary>
+    public ProcessResult EnsureSuccess(string what) =>
+        ExitCode == 0 ? this : throw new InvalidOperationException($"{what} failed: {this}");
 }
 
 /// <summary>
@@ -147,6 +151,21 @@ public sealed class RunningProcess : IAsyncDisposable
     public Task<bool> TerminateAsync(CancellationToken cancellationToken = default) => SignalAsync("TERM", cancellationToken);
 
     public Task<bool> KillAsync(CancellationToken cancellationToken = default) => SignalAsync("KILL", cancellationToken);
+
+    /// <summary>Stops a server: sends <paramref name="signal"/>, waits up to <paramref name="grace"/> for it to exit, then kills it, and disposes the handle.</summary>
+    public async Task StopAsync(string signal, TimeSpan grace)
+    {
+        await SignalAsync(signal).ConfigureAwait(false);
+        try
+        {
+            await _completion.WaitAsync(grace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await KillAsync().ConfigureAwait(false);
+        }
+        await DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Waits for exit; on timeout kills the process tree and throws <see cref="TimeoutException"/> naming the pid and its output.</summary>
     public async Task<ProcessResult> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
