@@ -9,9 +9,9 @@ namespace Syncwarden.Devices;
 /// </summary>
 internal static class AbandonedMounts
 {
-    public static async Task<int> ReleaseAsync(string stateDir, ProcessRunner runner, ILogger logger)
+    public static async Task<int> ReleaseAsync(string stateDir, ProcessRunner runner, TimeProvider time, ILogger logger)
     {
-        var tools = new DiskTools(runner);
+        var tools = new DiskTools(runner, time);
         var released = 0;
         foreach (var (file, marker) in MountMarkers.Abandoned(stateDir))
         {

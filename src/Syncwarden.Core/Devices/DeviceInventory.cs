@@ -17,7 +17,7 @@ public static class DeviceInventory
 
     public static async Task<IReadOnlyList<DeviceState>> ListAsync(SyncwardenConfig config, ProcessRunner runner, CancellationToken cancellationToken = default)
     {
-        var tools = new DiskTools(runner);
+        var tools = new DiskTools(runner, TimeProvider.System);
         var list = new List<DeviceState>();
         foreach (var job in config.Jobs.Where(j => j.Device is not null))
         {

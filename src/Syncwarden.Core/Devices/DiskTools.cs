@@ -9,7 +9,7 @@ internal sealed record DiskToolResult(bool Ok, string Message);
 /// blkid, mount, umount and sync through the one process runner (argv lists; the disk's path and the mountpoint are
 /// arguments, never text in a command line). Unmount and sync are not cancellable: they run on every exit path.
 /// </summary>
-internal sealed class DiskTools(ProcessRunner runner)
+internal sealed class DiskTools(ProcessRunner runner, TimeProvider time)
 {
     /// <summary>Bounded, so a hung disk cannot keep a run (or the daemon's stop) forever.</summary>
     public static readonly TimeSpan UnmountTimeout = TimeSpan.FromMinutes(2);
@@ -37,16 +37,30 @@ internal sealed class DiskTools(ProcessRunner runner)
         return await RunAsync(new ProcessSpec("mount", [.. args, "--", device, mountpoint]), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Unmounts, trying again twice a second apart: a process that used the disk (rsync stopped by a cancel or by
+    /// its parent's death, a hook) may take a moment to go, and until then the disk is busy.
+    /// </summary>
     public async Task<DiskToolResult> UnmountAsync(string mountpoint)
     {
-        using var timeout = new CancellationTokenSource(UnmountTimeout);
-        return await RunAsync(new ProcessSpec("umount", ["--", mountpoint]) { GracePeriod = TimeSpan.FromSeconds(5) }, timeout.Token).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(UnmountTimeout, time);
+            var result = await RunAsync(new ProcessSpec("umount", ["--", mountpoint]) { GracePeriod = TimeSpan.FromSeconds(5) }, timeout.Token).ConfigureAwait(false);
+            if (result.Ok || attempt == UnmountAttempts)
+            {
+                return result;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), time).ConfigureAwait(false);
+        }
     }
+
+    private const int UnmountAttempts = 3;
 
     /// <summary>Writes every cached block to the disks: what is left to do when a disk cannot be unmounted.</summary>
     public async Task<DiskToolResult> SyncAsync()
     {
-        using var timeout = new CancellationTokenSource(UnmountTimeout);
+        using var timeout = new CancellationTokenSource(UnmountTimeout, time);
         return await RunAsync(new ProcessSpec("sync", []) { GracePeriod = TimeSpan.FromSeconds(5) }, timeout.Token).ConfigureAwait(false);
     }
 

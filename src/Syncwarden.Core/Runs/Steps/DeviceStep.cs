@@ -12,9 +12,9 @@ namespace Syncwarden.Runs.Steps;
 /// No listed disk attached skips the run. A marker in the state folder lets the next start unmount a disk whose run
 /// was killed.
 /// </summary>
-internal sealed class DeviceStep(ProcessRunner runner) : IRunStep
+internal sealed class DeviceStep(ProcessRunner runner, TimeProvider time) : IRunStep
 {
-    private readonly DiskTools _tools = new(runner);
+    private readonly DiskTools _tools = new(runner, time);
     private DeviceDisk? _disk;
     private bool _mountedByUs;
 
