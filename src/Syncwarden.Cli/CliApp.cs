@@ -66,6 +66,7 @@ internal static class CliApp
         root.Subcommands.Add(ReloadCommand.Create());
         root.Subcommands.Add(LockCommand.Create());
         root.Subcommands.Add(NotifyCommand.Create());
+        root.Subcommands.Add(DeviceCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         foreach (var help in root.Options.OfType<HelpOption>())
         {

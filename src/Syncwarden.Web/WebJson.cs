@@ -23,6 +23,7 @@ namespace Syncwarden.Web;
 [JsonSerializable(typeof(RunWaiting))]
 [JsonSerializable(typeof(RunProgressed))]
 [JsonSerializable(typeof(RunWarning))]
+[JsonSerializable(typeof(RunDeviceUsed))]
 [JsonSerializable(typeof(RunFinished))]
 [JsonSerializable(typeof(RunMissed))]
 [JsonSerializable(typeof(ConfigurationReloaded))]

@@ -19,4 +19,22 @@ internal static class JobArguments
         }
         return jobs;
     }
+
+    /// <summary>
+    /// `run --device UUID` (what the udev rule starts): the jobs whose device: lists the disk, in file order, each
+    /// narrowed to that disk, so the plugged-in disk is the one used even when another listed disk is attached too.
+    /// </summary>
+    public static IReadOnlyList<JobConfig> ForDevice(SyncwardenConfig config, string uuid)
+    {
+        var jobs = config.Jobs
+            .Where(j => j.Device?.Find(uuid) is not null)
+            .Select(j => j with { Device = j.Device! with { Disks = [j.Device.Find(uuid)!] } })
+            .ToList();
+        if (jobs.Count == 0)
+        {
+            var known = config.Jobs.Where(j => j.Device is not null).SelectMany(j => j.Device!.Disks.Select(d => $"{d.Uuid} ({j.Name})")).ToList();
+            throw new UserError($"no job in {config.SourceFile} lists the disk {uuid} under device.uuids; listed disks: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}", CliApp.Failed);
+        }
+        return jobs;
+    }
 }

@@ -17,14 +17,19 @@ internal static class RunCommand
     {
         var jobs = new Argument<string[]>("job") { Description = "Jobs to run (default: all, in file order)", Arity = ArgumentArity.ZeroOrMore };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not show progress" };
+        var device = new Option<string?>("--device") { Description = "Run the jobs whose device: lists this filesystem UUID, with that disk (what the udev rule starts)" };
         var command = new Command("run", "Replicate now: run the given jobs (or all) once. Exit 0 all succeeded (warnings allowed), 1 a job failed");
         command.Arguments.Add(jobs);
         command.Options.Add(noProgress);
+        command.Options.Add(device);
         command.Options.Add(CliApp.JsonOption);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = CliContext.LoadConfig(parse);
-            var selected = JobArguments.Select(config, parse.GetValue(jobs));
+            var names = parse.GetValue(jobs);
+            var selected = parse.GetValue(device) is { } uuid
+                ? names is { Length: > 0 } ? throw new UserError("give job names or --device, not both") : JobArguments.ForDevice(config, uuid)
+                : JobArguments.Select(config, names);
             var json = parse.GetValue(CliApp.JsonOption);
 
             using var stop = new CancellationTokenSource();
@@ -46,6 +51,10 @@ internal static class RunCommand
             var history = services.GetRequiredService<HistoryStore>();
             history.CloseAbandonedRuns(TimeProvider.System.GetUtcNow());
             var runner = services.GetRequiredService<JobRunner>();
+            if (config.Jobs.Any(j => j.Device is not null))
+            {
+                await runner.ReleaseAbandonedDisksAsync().ConfigureAwait(false);
+            }
             var events = services.GetRequiredService<RunEventHub>();
 
             var records = new List<RunRecord>();

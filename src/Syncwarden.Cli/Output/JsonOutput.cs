@@ -33,6 +33,7 @@ internal sealed record LockJson(
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(IReadOnlyList<LockJson>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Notifications.ChannelReport>))]
+[JsonSerializable(typeof(IReadOnlyList<Syncwarden.Devices.DeviceState>))]
 internal sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>The context to use: the options above with readable escaping (<see cref="ReadableJson"/>).</summary>

@@ -10,7 +10,7 @@ public static partial class ConfigLoader
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
-        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir", .. DatabaseJobKeys,
+        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir", "device", .. DatabaseJobKeys,
         .. LockJobKeys, .. NotificationKeys,
     ];
 
@@ -123,6 +123,7 @@ public static partial class ConfigLoader
         job = BindDatabases(map, job, directionKnown, reader);
         job = BindJobLocks(job, map, hosts, reader);
         job = job with { Notifications = BindJobNotifications(map, reader) };
+        job = BindDevice(job, map, reader);
         return job;
     }
 

@@ -186,6 +186,7 @@ public static partial class ConfigLoader
         }
         config = config with { Notifications = BindNotifications(top, reader) };
         CheckEmailReceivers(top, config, reader);
+        CheckDeviceReceivers(top, config, reader);
         CheckPaths(root, config, reader);
         return config;
     }

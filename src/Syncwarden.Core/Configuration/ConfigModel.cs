@@ -149,6 +149,8 @@ public sealed record JobConfig
     public string? DumpDir { get; init; }
     /// <summary>The job's own email receivers, webhooks and ping, in addition to the global ones.</summary>
     public JobNotificationSettings Notifications { get; init; } = new();
+    /// <summary>The removable disk the job writes to (mounted for the run, unmounted after); null: none.</summary>
+    public DeviceConfig? Device { get; init; }
 
     public static readonly IReadOnlyDictionary<int, ExitCodeClass> DefaultExitCodes =
         new Dictionary<int, ExitCodeClass> { [0] = ExitCodeClass.Success, [24] = ExitCodeClass.Warning, [23] = ExitCodeClass.Failure };

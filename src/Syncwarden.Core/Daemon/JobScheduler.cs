@@ -72,6 +72,7 @@ public sealed partial class JobScheduler(
         {
             logger.LogWarning("{Count} run(s) left unfinished by a stopped syncwarden were recorded as failed (interrupted)", closed);
         }
+        await _jobRunner.ReleaseAbandonedDisksAsync().ConfigureAwait(false);
         lock (_gate)
         {
             ComputeSchedules(time.GetUtcNow(), catchUp: true);

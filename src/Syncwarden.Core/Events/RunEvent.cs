@@ -58,6 +58,17 @@ public sealed record RunWarning(DateTimeOffset At, string Job, long RunId, strin
     public override string Job { get; } = Job;
 }
 
+/// <summary>
+/// A run used a removable disk (<c>device:</c>), announced before it ends: the disk's UUID and mountpoint, who hears
+/// about the run because of it (<paramref name="Notify"/>), its free space after the syncs (null when it could not be
+/// read), and whether it is still mounted although syncwarden mounted it (the unmount failed).
+/// </summary>
+public sealed record RunDeviceUsed(DateTimeOffset At, string Job, long RunId, string Uuid, string Mountpoint, IReadOnlyList<string> Notify,
+    long? FreeBytes, long? TotalBytes, bool LeftMounted) : RunEvent(At)
+{
+    public override string Job { get; } = Job;
+}
+
 /// <summary>A run ended (any result) and its final record is in the history.</summary>
 public sealed record RunFinished(DateTimeOffset At, RunRecord Run) : RunEvent(At)
 {

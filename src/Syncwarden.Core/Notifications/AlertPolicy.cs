@@ -7,7 +7,8 @@ namespace Syncwarden.Notifications;
 /// What one notification is about: the events it stands for (a recovery is also a success), the run, the warnings
 /// the run reported, and for failures and recoveries the job's failing streak.
 /// </summary>
-public sealed record Notice(NotifyOn Events, RunRecord Run, IReadOnlyList<string> Warnings, AlertState? Failing = null, bool Test = false)
+/// <param name="Device">The removable disk the run used (<c>device:</c>), when it used one: its receivers and free space.</param>
+public sealed record Notice(NotifyOn Events, RunRecord Run, IReadOnlyList<string> Warnings, AlertState? Failing = null, bool Test = false, Events.RunDeviceUsed? Device = null)
 {
     /// <summary>The one event that names the notice (subject, the webhook's <c>event</c>): the most telling of <see cref="Events"/>.</summary>
     public NotifyOn Primary =>

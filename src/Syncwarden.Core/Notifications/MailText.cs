@@ -85,6 +85,10 @@ internal static class MailText
         var warnings = notice.Warnings.Count + (run.Result == RunResult.Warning && run.Error is not null ? 1 : 0);
         var first = run.Result == RunResult.Warning && run.Error is { } e ? e : notice.Warnings.FirstOrDefault();
         yield return warnings == 0 ? "Warnings: none" : $"Warnings: {warnings}, first: {OneLine(first!)}";
+        if (notice.Device is { } disk)
+        {
+            yield return DiskLine(disk);
+        }
         foreach (var (path, free) in FreeSpace(job).Take(3))
         {
             yield return $"Free space at {path}: {ByteSize.Format(free)}";
@@ -107,6 +111,10 @@ internal static class MailText
         {
             var more = run.FailedPaths.Count > 10 ? $" (and {run.FailedPaths.Count - 10} more)" : "";
             text.Append(CultureInfo.InvariantCulture, $"Not transferred: {string.Join(", ", run.FailedPaths.Take(10))}{more}\n");
+        }
+        if (notice.Device is { } disk)
+        {
+            text.Append(DiskLine(disk)).Append('\n');
         }
         if (notice.Failing is { } failing)
         {
@@ -137,10 +145,19 @@ internal static class MailText
         _ => "See rsync's own message in the log below.",
     };
 
-    /// <summary>Free space of the job's destinations on this machine (local and pull jobs); a push job's are remote.</summary>
+    /// <summary>The removable disk the run used, with its free space as measured before it was unmounted.</summary>
+    private static string DiskLine(Events.RunDeviceUsed disk) =>
+        $"Free space on the disk {disk.Uuid} ({disk.Mountpoint}): "
+        + (disk.FreeBytes is { } free ? $"{ByteSize.Format(free)} of {ByteSize.Format(disk.TotalBytes ?? 0)}" : "unknown")
+        + (disk.LeftMounted ? "; it is STILL MOUNTED" : "");
+
+    /// <summary>
+    /// Free space of the job's destinations on this machine (local and pull jobs); a push job's are remote, and a removable
+    /// disk's was measured before it was unmounted (<see cref="DiskLine"/>).
+    /// </summary>
     private static IEnumerable<(string Path, long Free)> FreeSpace(JobConfig? job)
     {
-        if (job is null || job.Direction == Direction.Push)
+        if (job is null || job.Direction == Direction.Push || job.Device is not null)
         {
             yield break;
         }

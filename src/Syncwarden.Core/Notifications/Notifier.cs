@@ -28,6 +28,8 @@ public sealed partial class Notifier(
 
     // Only the hub's one task for this watcher touches it.
     private readonly Dictionary<long, List<string>> _warnings = [];
+    // The removable disk each run used: its receivers join that run's last mail, which shows its free space.
+    private readonly Dictionary<long, RunDeviceUsed> _devices = [];
 
     public string Name => "notifications";
 
@@ -51,6 +53,9 @@ public sealed partial class Notifier(
                     list.Add(warning.Message);
                 }
                 break;
+            case RunDeviceUsed device:
+                _devices[device.RunId] = device;
+                break;
             case RunFinished finished:
                 await FinishedAsync(finished.Run, cancellationToken).ConfigureAwait(false);
                 break;
@@ -61,6 +66,7 @@ public sealed partial class Notifier(
     {
         var config = live.Current;
         _warnings.Remove(run.Id, out var warnings);
+        _devices.Remove(run.Id, out var device);
         var before = history.GetAlertState(run.Job);
         var repeatAfter = config.Notifications.Email?.RepeatAfter ?? DefaultRepeatAfter;
         var (events, after) = AlertPolicy.Decide(run, before, time.GetUtcNow(), repeatAfter);
@@ -73,7 +79,7 @@ public sealed partial class Notifier(
             logger.LogInformation("job {Job}: failing since {Since}, {Failures} failed runs; next failure notice after {Next}",
                 run.Job, after!.FailingSince, after.Failures, after.LastAlertAt + repeatAfter);
         }
-        var notice = new Notice(events, run, warnings ?? [], events.HasFlag(NotifyOn.Recovered) ? before : after);
+        var notice = new Notice(events, run, warnings ?? [], events.HasFlag(NotifyOn.Recovered) ? before : after, Device: device);
         // log.level: debug mails after every run, whatever on: says (as the Replicate tool did).
         await NotifyAsync(notice, everyRun: config.Log.Level == LogLevelSetting.Debug, cancellationToken).ConfigureAwait(false);
     }
@@ -83,7 +89,7 @@ public sealed partial class Notifier(
         var config = live.Current;
         var job = config.FindJob(notice.Run.Job);
         var deliveries = new List<Task>();
-        if (config.Notifications.Email is { } settings && Receivers(settings, job, notice.Events, everyRun) is { Count: > 0 } receivers)
+        if (config.Notifications.Email is { } settings && Receivers(settings, job, notice, everyRun) is { Count: > 0 } receivers)
         {
             deliveries.Add(DeliverAsync("email", notice.Run, ct =>
                 email.SendAsync(settings, MailText.Build(notice, settings.Sender, receivers, HostName, job, settings.RepeatAfter), ct), cancellationToken));
@@ -104,10 +110,14 @@ public sealed partial class Notifier(
         await Task.WhenAll(deliveries).ConfigureAwait(false);
     }
 
-    /// <summary>The global receivers for the global on:, the job's own for its on: (the global one when it has none).</summary>
-    private static List<string> Receivers(EmailSettings settings, JobConfig? job, NotifyOn events, bool everyRun)
+    /// <summary>
+    /// The global receivers for the global on:, the job's own for its on: (the global one when it has none), and the
+    /// receivers of the disk the run used for its result, whatever it was (they want to know when to unplug it).
+    /// </summary>
+    private static List<string> Receivers(EmailSettings settings, JobConfig? job, Notice notice, bool everyRun)
     {
-        var receivers = new List<string>();
+        var events = notice.Events;
+        var receivers = new List<string>(notice.Device?.Notify ?? []);
         if (everyRun || (settings.On & events) != 0)
         {
             receivers.AddRange(settings.Receivers);

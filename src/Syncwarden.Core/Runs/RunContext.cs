@@ -44,6 +44,21 @@ internal sealed class RunContext(
     /// <summary>Extra rsync filter files for the syncs (written by plugins).</summary>
     public RunFilters Filters { get; set; } = RunFilters.None;
 
+    /// <summary>
+    /// Notes <paramref name="message"/> in the log and as a <c>RunWarning</c>, and adds it to the result's error; a
+    /// success becomes a warning (a failure stays a failure).
+    /// </summary>
+    public RunRecord Warn(RunRecord result, string message)
+    {
+        Log.Note("warning: " + message);
+        Report.Warning(message);
+        return result with
+        {
+            Result = result.Result == RunResult.Succeeded ? RunResult.Warning : result.Result,
+            Error = result.Error is { } e ? e + "; " + message : message,
+        };
+    }
+
     /// <summary>The end of an error that stopped the run before any sync started.</summary>
     public const string AbortedBeforeTransfer = "; the run was aborted, nothing was transferred";
 

@@ -24,5 +24,8 @@ internal sealed class RunReporter(RunEventHub hub, RunContext run)
 
     public void Warning(string message) => hub.Publish(new RunWarning(Now, Job, RunId, message));
 
+    public void DeviceUsed(string uuid, string mountpoint, IReadOnlyList<string> notify, long? free, long? total, bool leftMounted) =>
+        hub.Publish(new RunDeviceUsed(Now, Job, RunId, uuid, mountpoint, notify, free, total, leftMounted));
+
     public void Finished(RunRecord record) => hub.Publish(new RunFinished(Now, record));
 }

@@ -43,6 +43,9 @@ public sealed class ContractSnapshotTests
     [InlineData("lock list")]
     [InlineData("notify")]
     [InlineData("notify test")]
+    [InlineData("device")]
+    [InlineData("device list")]
+    [InlineData("device udev-rules")]
     public async Task Help_text_matches_the_snapshot(string command)
     {
         var args = command.Length == 0 ? new[] { "--help" } : [.. command.Split(' '), "--help"];

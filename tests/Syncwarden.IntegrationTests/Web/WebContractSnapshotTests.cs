@@ -27,6 +27,7 @@ public sealed class WebContractSnapshotTests
             new RunWaiting(at, "j", 1, "lock"),
             new RunProgressed(at, "j", 1, 0, 1, "a -> b", new RsyncProgress(1, 2, 3, TimeSpan.FromSeconds(4), null, 5, 6)),
             new RunWarning(at, "j", 1, "warning"),
+            new RunDeviceUsed(at, "j", 1, "0a1b2c3d-4e5f-6789-abcd-ef0123456789", "/mnt/disk", ["owner@example.net"], 1, 2, false),
             new RunFinished(at, run with { EndedAt = at, Result = RunResult.Succeeded }),
             new RunMissed(at, "j", at, "still running", 1),
             new ConfigurationReloaded(at, true, 1, ["e"]),

@@ -57,14 +57,7 @@ internal sealed class LocksStep(ProcessRunner runner) : IRunStep
         _lease = null;
         if (lease.LostHosts is { Count: > 0 } lost)
         {
-            var message = "the lock session to " + string.Join(", ", lost) + " ended during the run: its locks were not held to the end";
-            context.Log.Note("warning: " + message);
-            context.Report.Warning(message);
-            result = result with
-            {
-                Result = result.Result == RunResult.Succeeded ? RunResult.Warning : result.Result,
-                Error = result.Error is { } e ? e + "; " + message : message,
-            };
+            result = context.Warn(result, "the lock session to " + string.Join(", ", lost) + " ended during the run: its locks were not held to the end");
         }
         await lease.DisposeAsync().ConfigureAwait(false);
         context.Log.Note("locks released");

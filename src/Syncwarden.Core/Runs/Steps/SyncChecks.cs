@@ -29,6 +29,15 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
                 }
             }
         }
+        // A removable disk: before anything is written there, also the destination folder.
+        if (job.Device is not null && builder.ReceiverIsLocal)
+        {
+            context.Report.Stage(RunPhase.Previewing, index, label);
+            if (await CheckFreeSpaceAsync(sync).ConfigureAwait(false) is { } full)
+            {
+                return full;
+            }
+        }
         // Per attempt: the previous attempt's cleanup removes the temp dir, and rsync will not create it.
         if (builder.ReceiverIsLocal && PrepareLocalDestination(sync.Destination) is { } destinationError)
         {
@@ -72,8 +81,7 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
     /// <summary>A dry-run pre-pass counts what --delete would remove; above max-delete the run stops before any change.</summary>
     private async Task<SyncOutcome?> CheckDeleteLimitAsync(SyncPair sync, DeleteLimit limit)
     {
-        // Counts only: a big tree's itemised changes are not kept in memory.
-        var preview = await new Previewer(runner).PreviewAsync(builder, sync, context.Filters, itemLimit: 0, context.CancellationToken).ConfigureAwait(false);
+        var preview = await PreviewAsync(sync).ConfigureAwait(false);
         if (preview.Error is { } error)
         {
             context.Log.Note("delete pre-pass failed: " + error);
@@ -95,6 +103,43 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
         context.Log.Note(message);
         return SyncOutcome.Failed(message);
     }
+
+    /// <summary>
+    /// The dry run's estimate of what the sync writes (new and changed files in full: rsync writes a changed file as a
+    /// new copy before it replaces the old one; deletions are not counted, they may come after the copies) must fit in
+    /// the free space of the destination's filesystem, else the run stops before anything is written.
+    /// </summary>
+    private async Task<SyncOutcome?> CheckFreeSpaceAsync(SyncPair sync)
+    {
+        var preview = await PreviewAsync(sync).ConfigureAwait(false);
+        if (preview.Error is { } error)
+        {
+            var failed = "cannot estimate the transfer to check the free space on the disk: " + error;
+            context.Log.Note(failed);
+            return SyncOutcome.Failed(failed, preview.ExitCode);
+        }
+        var needed = preview.Bytes(ChangeKind.Create) + preview.Bytes(ChangeKind.Update);
+        if (Devices.DiskSpace.Of(sync.Destination) is not { } space)
+        {
+            context.Log.Note($"space check: about {ByteSize.Format(needed)} to write; the free space at {sync.Destination} could not be read");
+            return null;
+        }
+        context.Log.Note($"space check: about {ByteSize.Format(needed)} to write, {space} at {sync.Destination}");
+        if (needed <= space.Free)
+        {
+            return null;
+        }
+        var message = $"not enough space on the disk for {sync.Destination}: the dry run counts {ByteSize.Format(needed)} to write (new and changed files), "
+            + $"but only {ByteSize.Format(space.Free)} is free; nothing was written. Free some space on the disk or use a bigger one";
+        context.Log.Note(message);
+        return SyncOutcome.Failed(message);
+    }
+
+    /// <summary>One dry run per attempt, shared by the checks that need it; counts only (a big tree's items are not kept).</summary>
+    private async Task<SyncPreview> PreviewAsync(SyncPair sync) =>
+        _preview ??= await new Previewer(runner).PreviewAsync(builder, sync, context.Filters, itemLimit: 0, context.CancellationToken).ConfigureAwait(false);
+
+    private SyncPreview? _preview;
 
     /// <summary>
     /// Checks a local destination before rsync writes to it. Only the last path component may be
