@@ -11,6 +11,7 @@ public static partial class ConfigLoader
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
         "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir",
+        .. PointInTimeKeys,
         .. LockJobKeys, .. NotificationKeys,
     ];
 
@@ -121,6 +122,7 @@ public static partial class ConfigLoader
             job = job with { PluginsDir = dir };
         }
         job = BindJobLocks(job, map, hosts, reader);
+        job = BindPointInTime(map, job, reader);
         job = job with { Notifications = BindJobNotifications(map, reader) };
         return job;
     }

@@ -24,6 +24,7 @@ internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history,
             new HooksStep(hooks, logger),           // before hooks; after / on-error / finally hooks
             new PluginsStep(hooks),                 // plugins write filter rules for the syncs
             new LocksStep(runner),                  // blocks-on, local and remote locks
+            new SourceSnapshotStep(runner, logger), // read-only snapshots of the sources for the syncs to read
             new SyncsStep(history, runner, logger), // every sync with its safety checks and retries
         ];
     }
