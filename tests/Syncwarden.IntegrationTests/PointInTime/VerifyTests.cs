@@ -118,6 +118,36 @@ public sealed class VerifyTests(SshServerFixture fixture)
     }
 
     [Fact]
+    public async Task Daemon_verifies_on_schedule_and_posts_the_differences_to_the_webhook()
+    {
+        // Arrange: a replica with a damaged file, a job never verified (so the daemon verifies it at start) and no sync schedule.
+        await using var receiver = new WebhookReceiver();
+        using var dir = new TempDir("verify-daemon");
+        var source = new TreeBuilder(dir.CreateSubdirectory("src")).File("a.bin", 4000).File("b.txt", 100).Root;
+        var replica = dir.CreateSubdirectory("replica");
+        var config = new TestConfig(dir).Pair("j", "local", source + "/", replica,
+            $"verify: {{ every: 1w, sample: 100% }}\nwebhooks: [{{ url: {receiver.Url("/hook")}, on: [failure] }}]");
+        (await config.RunCliAsync("run", "j")).ExitCode.Should().Be(0);
+        CorruptKeepingSizeAndTime(Path.Combine(replica, "b.txt"));
+
+        // Act
+        await using var daemon = await config.StartCliAsync("daemon");
+        var requests = await receiver.WaitForAsync(1, TimeSpan.FromSeconds(60));
+        await daemon.TerminateAsync();
+        var exit = await daemon.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        exit.ExitCode.Should().Be(0, exit.StandardError);
+        using var json = JsonDocument.Parse(requests.Single().Body);
+        json.RootElement.GetProperty("event").GetString().Should().Be("verify");
+        json.RootElement.GetProperty("job").GetString().Should().Be("j");
+        json.RootElement.GetProperty("trigger").GetString().Should().Be("schedule");
+        json.RootElement.GetProperty("error").GetString().Should().Contain("1 corrupt in 2 of 2 file(s)");
+        json.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).Should().Equal("corrupt b.txt");
+        exit.StandardError.Should().Contain("job j: verification 1 differences");
+    }
+
+    [Fact]
     public async Task A_bad_sample_is_a_clear_usage_error()
     {
         // Arrange
