@@ -59,6 +59,7 @@ internal static class CliApp
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());

@@ -40,6 +40,9 @@ public static class SyncwardenServices
             sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<RunEventHub>(), LoggerFor<JobRunner>(sp),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ProcessRunner>()));
         services.AddSingleton(sp => sp.GetRequiredService<JobRunnerFactory>().Create(config));
+        services.AddSingleton(sp => new Verification.VerifyRunner(
+            sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<RunEventHub>(), sp.GetRequiredService<ProcessRunner>(),
+            sp.GetRequiredService<TimeProvider>(), LoggerFor<Verification.VerifyRunner>(sp)));
         // Nothing of notifications exists on the path of `run` unless the file configures some.
         if (HasNotifications(config))
         {

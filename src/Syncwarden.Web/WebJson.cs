@@ -29,6 +29,7 @@ namespace Syncwarden.Web;
 [JsonSerializable(typeof(ConfigurationReloaded))]
 [JsonSerializable(typeof(DaemonReady))]
 [JsonSerializable(typeof(DaemonWaiting))]
+[JsonSerializable(typeof(VerifyFinished))]
 internal sealed partial class WebJson : JsonSerializerContext
 {
     /// <summary>The context to use: the options above with readable escaping (<see cref="ReadableJson"/>); the API is JSON, never HTML.</summary>

@@ -31,6 +31,7 @@ internal sealed record LockJson(
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Status.JobStatus>))]
 [JsonSerializable(typeof(CheckJson))]
 [JsonSerializable(typeof(PlanJson))]
+[JsonSerializable(typeof(Syncwarden.Verification.VerifyRecord))]
 [JsonSerializable(typeof(IReadOnlyList<LockJson>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Notifications.ChannelReport>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Devices.DeviceState>))]

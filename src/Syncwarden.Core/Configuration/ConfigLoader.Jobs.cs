@@ -11,6 +11,7 @@ public static partial class ConfigLoader
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
         "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir", "device", .. DatabaseJobKeys,
+        .. PointInTimeKeys,
         .. LockJobKeys, .. NotificationKeys,
     ];
 
@@ -122,6 +123,7 @@ public static partial class ConfigLoader
         }
         job = BindDatabases(map, job, directionKnown, reader);
         job = BindJobLocks(job, map, hosts, reader);
+        job = BindPointInTime(map, job, reader);
         job = job with { Notifications = BindJobNotifications(map, reader) };
         job = BindDevice(job, map, reader);
         return job;

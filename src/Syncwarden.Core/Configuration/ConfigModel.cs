@@ -102,7 +102,7 @@ public sealed record RetryPolicy
     public static readonly IReadOnlySet<int> NetworkExitCodes = new HashSet<int> { 10, 12, 30, 35, 255 };
 }
 
-public sealed record JobConfig
+public sealed partial record JobConfig
 {
     public required string Name { get; init; }
     public Direction Direction { get; init; } = Direction.Local;

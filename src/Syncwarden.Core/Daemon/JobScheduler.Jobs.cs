@@ -12,6 +12,7 @@ public sealed partial class JobScheduler
     /// <summary>Next due time of every scheduled job; at start, jobs that missed a due time while the daemon was down run once.</summary>
     private void ComputeSchedules(DateTimeOffset now, bool catchUp)
     {
+        ComputeVerifySchedules(now, catchUp);
         _next.Clear();
         foreach (var job in _config.Jobs)
         {
@@ -49,7 +50,8 @@ public sealed partial class JobScheduler
 
     private void Enqueue(string job, RunTrigger trigger, DateTimeOffset? due = null)
     {
-        if (_running.ContainsKey(job) || _queue.Any(q => q.Job == job))
+        // A run due while the job is being verified waits for the verification instead.
+        if ((_running.ContainsKey(job) && !_verifying.Contains(job)) || _queue.Any(q => q.Job == job))
         {
             var reason = _running.ContainsKey(job) ? "the previous run is still running" : "the previous run is still waiting for a free slot";
             CountMissed(job, due, reason);
@@ -69,10 +71,11 @@ public sealed partial class JobScheduler
 
     private void StartQueued()
     {
-        while (_queue.Count > 0 && _running.Count < _config.Daemon.MaxConcurrentJobs && !_stopping.IsCancellationRequested)
+        while (_running.Count < _config.Daemon.MaxConcurrentJobs && !_stopping.IsCancellationRequested
+               && _queue.FindIndex(q => !_running.ContainsKey(q.Job)) is var next and >= 0)
         {
-            var (name, trigger) = _queue[0];
-            _queue.RemoveAt(0);
+            var (name, trigger) = _queue[next];
+            _queue.RemoveAt(next);
             if (_config.FindJob(name) is not { } job)
             {
                 continue;
@@ -83,6 +86,7 @@ public sealed partial class JobScheduler
             _cancels[name] = cancel;
             _running[name] = Task.Run(() => RunJobAsync(runner, job, trigger, cancel));
         }
+        StartQueuedVerifications();
     }
 
     private async Task RunJobAsync(JobRunner runner, JobConfig job, RunTrigger trigger, CancellationTokenSource cancel)
@@ -105,15 +109,22 @@ public sealed partial class JobScheduler
         }
         finally
         {
-            lock (_gate)
-            {
-                _running.Remove(job.Name);
-                _cancels.Remove(job.Name);
-                // Disposed under the gate, so Cancel never sees a disposed source.
-                cancel.Dispose();
-            }
-            Wake();
+            Finished(job.Name, cancel);
         }
+    }
+
+    /// <summary>A run or verification of <paramref name="job"/> ended: its slot is free, and the loop looks at the queue.</summary>
+    private void Finished(string job, CancellationTokenSource cancel)
+    {
+        lock (_gate)
+        {
+            _running.Remove(job);
+            _cancels.Remove(job);
+            _verifying.Remove(job);
+            // Disposed under the gate, so Cancel never sees a disposed source.
+            cancel.Dispose();
+        }
+        Wake();
     }
 
     /// <summary>
@@ -194,7 +205,7 @@ public sealed partial class JobScheduler
         lock (_gate)
         {
             return _config.FindJob(job) is not { } j ? null : new DaemonJobState(
-                j.Name, j.Schedule?.Describe(), _next.GetValueOrDefault(j.Name), _running.ContainsKey(j.Name),
+                j.Name, j.Schedule?.Describe(), _next.GetValueOrDefault(j.Name), _running.ContainsKey(j.Name) && !_verifying.Contains(j.Name),
                 _queue.Any(q => q.Job == j.Name), _missed.GetValueOrDefault(j.Name));
         }
     }

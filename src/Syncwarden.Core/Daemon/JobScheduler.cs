@@ -34,7 +34,8 @@ public sealed partial class JobScheduler(
     JobRunnerFactory runners,
     RunEventHub events,
     ILogger<JobScheduler> logger,
-    TimeProvider time) : BackgroundService
+    TimeProvider time,
+    Verification.VerifyRunner verifier) : BackgroundService
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -90,8 +91,9 @@ public sealed partial class JobScheduler(
             {
                 var now = time.GetUtcNow();
                 EnqueueDue(now);
+                EnqueueDueVerifications(now);
                 StartQueued();
-                var nextDue = _next.Values.Where(v => v is not null).Min();
+                var nextDue = _next.Values.Concat(_nextVerify.Values).Where(v => v is not null).Min();
                 wait = nextDue is { } due ? Clamp(due - now) : s_longestSleep;
                 waiting = new DaemonWaiting(now, nextDue, _running.Count == 0 && _queue.Count == 0);
                 if (_wake.Task.IsCompleted)

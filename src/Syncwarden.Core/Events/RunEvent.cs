@@ -101,3 +101,9 @@ public sealed record DaemonWaiting(DateTimeOffset At, DateTimeOffset? NextRun, b
 {
     public override string? Job => null;
 }
+
+/// <summary>A verification of a job's replica ended (any result) and is in the history.</summary>
+public sealed record VerifyFinished(DateTimeOffset At, Verification.VerifyRecord Verification) : RunEvent(At)
+{
+    public override string Job => Verification.Job;
+}

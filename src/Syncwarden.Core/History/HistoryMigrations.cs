@@ -55,6 +55,27 @@ internal static class HistoryMigrations
                 PRIMARY KEY (job, name)
             );
             """),
+        // Version 4: checksum verifications of replicas (`syncwarden verify`, verify: every), kept apart from runs so
+        // a verification never counts as a sync for status, staleness, metrics or the failing streak.
+        new(4, """
+            CREATE TABLE verifications (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                job TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                ended_at TEXT NOT NULL,
+                result TEXT NOT NULL,
+                trigger TEXT NOT NULL,
+                sample_percent REAL NOT NULL,
+                seed INTEGER NOT NULL,
+                files_in_source INTEGER NOT NULL,
+                files_checked INTEGER NOT NULL,
+                corrupt TEXT NOT NULL,
+                changed TEXT NOT NULL,
+                missing TEXT NOT NULL,
+                error TEXT
+            );
+            CREATE INDEX verifications_job_started ON verifications(job, started_at);
+            """),
     ];
 
     /// <summary>

@@ -16,15 +16,7 @@ internal static class MailText
 
     public static MimeMessage Build(Notice notice, string sender, IReadOnlyList<string> receivers, string host, JobConfig? job, TimeSpan repeatAfter)
     {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(sender));
-        foreach (var receiver in receivers)
-        {
-            message.To.Add(MailboxAddress.Parse(receiver));
-        }
-        message.Subject = Subject(notice, host);
-        // Vacation responders and the like must not answer a machine.
-        message.Headers.Add("Auto-Submitted", "auto-generated");
+        var message = NewMessage(sender, receivers, Subject(notice, host));
         var body = new BodyBuilder();
         if (notice.Primary == NotifyOn.Failure || (notice.Primary == NotifyOn.None && notice.Run.Result == RunResult.Failed))
         {
@@ -40,6 +32,21 @@ internal static class MailText
             body.TextBody = string.Join('\n', ShortText(notice, host, job).Take(MaxSuccessLines)) + "\n";
         }
         message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    /// <summary>A machine's mail from <paramref name="sender"/> to <paramref name="receivers"/>, without a body.</summary>
+    public static MimeMessage NewMessage(string sender, IReadOnlyList<string> receivers, string subject)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(sender));
+        foreach (var receiver in receivers)
+        {
+            message.To.Add(MailboxAddress.Parse(receiver));
+        }
+        message.Subject = subject;
+        // Vacation responders and the like must not answer a machine.
+        message.Headers.Add("Auto-Submitted", "auto-generated");
         return message;
     }
 
@@ -185,5 +192,5 @@ internal static class MailText
         return line.Length <= 160 ? line : line[..157] + "...";
     }
 
-    private static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
 }

@@ -59,6 +59,9 @@ public sealed partial class Notifier(
             case RunFinished finished:
                 await FinishedAsync(finished.Run, cancellationToken).ConfigureAwait(false);
                 break;
+            case VerifyFinished verified:
+                await VerifiedAsync(verified.Verification, cancellationToken).ConfigureAwait(false);
+                break;
         }
     }
 

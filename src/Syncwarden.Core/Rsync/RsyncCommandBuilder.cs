@@ -21,7 +21,7 @@ public sealed record RunFilters(IReadOnlyList<string> IncludeFrom, IReadOnlyList
 }
 
 /// <summary>Turns a job and one of its syncs into an rsync argv list. Never a shell string.</summary>
-public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
+public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
 {
     /// <summary>Per-directory folder rsync keeps interrupted files in, so the next run resumes them.</summary>
     public const string PartialDir = ".syncwarden-partial";
@@ -120,7 +120,17 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
             args.Add("--delete-delay");
         }
         args.AddRange(userOptions);
+        AddFilters(args, sync, extra);
+        AddRemoteShell(args);
+        args.Add("--");
+        args.Add(SourceArgument(sync));
+        args.Add(DestinationArgument(sync));
+        return Spec(args) with { OutputBatchDelay = OutputBatchDelay };
+    }
 
+    /// <summary>The job's and the sync's include and exclude rules, then the run's own files (from plugins).</summary>
+    private void AddFilters(List<string> args, SyncPair sync, RunFilters? extra)
+    {
         foreach (var pattern in job.Include)
         {
             args.Add("--include=" + pattern);
@@ -137,12 +147,6 @@ public sealed class RsyncCommandBuilder(SyncwardenConfig config, JobConfig job)
         {
             args.Add("--exclude-from=" + file);
         }
-
-        AddRemoteShell(args);
-        args.Add("--");
-        args.Add(SourceArgument(sync));
-        args.Add(DestinationArgument(sync));
-        return Spec(args) with { OutputBatchDelay = OutputBatchDelay };
     }
 
     /// <summary>

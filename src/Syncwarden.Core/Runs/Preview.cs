@@ -57,27 +57,25 @@ public sealed class SyncPreview
     public long DestinationEntries => Math.Max(0, (Stats?.NumberOfFiles ?? 0) - Count(ChangeKind.Create) + Count(ChangeKind.Delete));
 }
 
-/// <summary>Runs the dry runs behind `plan` and the max-delete check.</summary>
-internal sealed class Previewer(ProcessRunner runner)
+/// <summary>Runs an rsync dry run with itemised output: each change to a handler, other stdout lines to another, stderr kept.</summary>
+internal static class ItemizedDryRun
 {
-    public async Task<SyncPreview> PreviewAsync(RsyncCommandBuilder builder, SyncPair sync, RunFilters filters, int itemLimit, CancellationToken cancellationToken)
+    public static async Task<(ProcessResult Result, List<string> Stderr)> RunAsync(
+        ProcessRunner runner, ProcessSpec spec, Action<ItemizedChange> onChange, Action<string>? onOther, CancellationToken cancellationToken)
     {
-        var spec = builder.Build(sync, RsyncMode.Preview, filters);
-        var preview = new SyncPreview(builder.SourceArgument(sync), builder.DestinationArgument(sync), itemLimit);
-        var stats = new StatsParser();
         var stderr = new List<string>();
-        var stdoutSplitter = new RsyncLineSplitter((line, _) =>
+        var stdoutSplitter = new RsyncLineSplitter((string line, bool _) =>
         {
             if (ItemizeParser.TryParse(line, out var change))
             {
-                preview.Add(change);
+                onChange(change);
             }
             else
             {
-                stats.Feed(line);
+                onOther?.Invoke(line);
             }
         });
-        var stderrSplitter = new RsyncLineSplitter((line, _) =>
+        var stderrSplitter = new RsyncLineSplitter((string line, bool _) =>
         {
             if (line.Length > 0)
             {
@@ -88,6 +86,19 @@ internal sealed class Previewer(ProcessRunner runner)
         stdoutSplitter.Flush();
         stderrSplitter.Flush();
         cancellationToken.ThrowIfCancellationRequested();
+        return (result, stderr);
+    }
+}
+
+/// <summary>Runs the dry runs behind `plan` and the max-delete check.</summary>
+internal sealed class Previewer(ProcessRunner runner)
+{
+    public async Task<SyncPreview> PreviewAsync(RsyncCommandBuilder builder, SyncPair sync, RunFilters filters, int itemLimit, CancellationToken cancellationToken)
+    {
+        var spec = builder.Build(sync, RsyncMode.Preview, filters);
+        var preview = new SyncPreview(builder.SourceArgument(sync), builder.DestinationArgument(sync), itemLimit);
+        var stats = new StatsParser();
+        var (result, stderr) = await ItemizedDryRun.RunAsync(runner, spec, preview.Add, stats.Feed, cancellationToken).ConfigureAwait(false);
         preview.ExitCode = result.ExitCode;
         preview.Stats = stats.SawStats ? stats.Result : null;
         if (builder.Job.Classify(result.ExitCode) == ExitCodeClass.Failure)

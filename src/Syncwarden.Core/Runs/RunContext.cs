@@ -20,7 +20,11 @@ internal sealed class RunContext(
     CancellationToken timeoutToken)
 {
     public SyncwardenConfig Config { get; } = config;
-    public JobConfig Job { get; } = job;
+    /// <summary>
+    /// The job as the steps after this point see it. A step may point its syncs elsewhere for the steps after it
+    /// (source snapshots make them read a snapshot) and puts the original back in its after part.
+    /// </summary>
+    public JobConfig Job { get; set; } = job;
     public RunTrigger Trigger { get; } = trigger;
     public TimeProvider Time { get; } = time;
 

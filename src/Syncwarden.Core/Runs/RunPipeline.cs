@@ -27,6 +27,7 @@ internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history,
             new PluginsStep(hooks),                 // plugins write filter rules for the syncs
             new LocksStep(runner),                  // blocks-on, local and remote locks
             new DatabaseDumpsStep(new DatabaseDumper(runner, time), logger), // consistent dumps into the dump-dir, replicated by the syncs
+            new SourceSnapshotStep(runner, logger), // read-only snapshots of the sources for the syncs to read
             new SyncsStep(history, runner, logger), // every sync with its safety checks and retries
         ];
     }

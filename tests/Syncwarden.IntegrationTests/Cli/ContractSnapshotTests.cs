@@ -31,6 +31,7 @@ public sealed class ContractSnapshotTests
     [InlineData("check")]
     [InlineData("plan")]
     [InlineData("run")]
+    [InlineData("verify")]
     [InlineData("status")]
     [InlineData("history")]
     [InlineData("logs")]
@@ -104,7 +105,7 @@ public sealed class ContractSnapshotTests
     [Fact]
     public void Enum_names_match_the_snapshot()
     {
-        var names = string.Join('\n', Names<RunResult>(), Names<RunTrigger>(), Names<HookKind>(), Names<LockFileState>(), Names<LockKind>()) + "\n";
+        var names = string.Join('\n', Names<RunResult>(), Names<RunTrigger>(), Names<HookKind>(), Names<LockFileState>(), Names<LockKind>(), Names<Syncwarden.Verification.VerifyResult>()) + "\n";
 
         Verify("enum-names.txt", names);
     }

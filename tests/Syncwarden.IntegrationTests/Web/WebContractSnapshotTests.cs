@@ -33,6 +33,7 @@ public sealed class WebContractSnapshotTests
             new ConfigurationReloaded(at, true, 1, ["e"]),
             new DaemonReady(at, 1, 1),
             new DaemonWaiting(at, at, true),
+            new VerifyFinished(at, new Syncwarden.Verification.VerifyRecord { Id = 1, Job = "j", StartedAt = at, EndedAt = at, Corrupt = ["x"], CorruptCount = 1 }),
         ];
 
         // Act
