@@ -65,6 +65,8 @@ internal static class CliApp
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(ReloadCommand.Create());
         root.Subcommands.Add(LockCommand.Create());
+        root.Subcommands.Add(SnapshotsCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(NotifyCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         foreach (var help in root.Options.OfType<HelpOption>())

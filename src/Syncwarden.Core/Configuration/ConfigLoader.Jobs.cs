@@ -10,7 +10,7 @@ public static partial class ConfigLoader
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
-        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir",
+        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir", "snapshots",
         .. LockJobKeys, .. NotificationKeys,
     ];
 
@@ -122,6 +122,7 @@ public static partial class ConfigLoader
         }
         job = BindJobLocks(job, map, hosts, reader);
         job = job with { Notifications = BindJobNotifications(map, reader) };
+        job = BindSnapshots(map, job, reader);
         return job;
     }
 

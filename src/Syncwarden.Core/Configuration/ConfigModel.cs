@@ -145,6 +145,8 @@ public sealed record JobConfig
     public string? PluginsDir { get; init; }
     /// <summary>The job's own email receivers, webhooks and ping, in addition to the global ones.</summary>
     public JobNotificationSettings Notifications { get; init; } = new();
+    /// <summary>Point-in-time copies of the destination after each successful run (link-dest or btrfs); none by default.</summary>
+    public SnapshotSettings Snapshots { get; init; } = new();
 
     public static readonly IReadOnlyDictionary<int, ExitCodeClass> DefaultExitCodes =
         new Dictionary<int, ExitCodeClass> { [0] = ExitCodeClass.Success, [24] = ExitCodeClass.Warning, [23] = ExitCodeClass.Failure };

@@ -45,6 +45,16 @@ internal static class HistoryMigrations
                 last_alert_at TEXT
             );
             """),
+        // Version 3: the newest complete snapshot of each job with snapshots (status' latestSnapshot), written when a
+        // run completes one; reading the destination (maybe over ssh) on every status would be too slow.
+        new(3, """
+            CREATE TABLE latest_snapshot (
+                job TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                taken_at TEXT NOT NULL,
+                run_id INTEGER
+            );
+            """),
     ];
 
     /// <summary>

@@ -41,6 +41,12 @@ internal sealed class RunContext(
 
     private RunReporter? _report;
 
+    /// <summary>
+    /// The syncs as the transfer runs them: the job's, unless a step redirected them (the snapshot step sends each into
+    /// its in-progress snapshot folder with --link-dest). Same count and order as the job's.
+    /// </summary>
+    public IReadOnlyList<SyncPair> Syncs { get; set; } = job.Syncs;
+
     /// <summary>Extra rsync filter files for the syncs (written by plugins).</summary>
     public RunFilters Filters { get; set; } = RunFilters.None;
 

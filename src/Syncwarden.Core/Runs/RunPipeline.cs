@@ -24,6 +24,7 @@ internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history,
             new HooksStep(hooks, logger),           // before hooks; after / on-error / finally hooks
             new PluginsStep(hooks),                 // plugins write filter rules for the syncs
             new LocksStep(runner),                  // blocks-on, local and remote locks
+            new SnapshotStep(history, runner, logger), // syncs into a new snapshot; afterwards latest and retention
             new SyncsStep(history, runner, logger), // every sync with its safety checks and retries
         ];
     }
