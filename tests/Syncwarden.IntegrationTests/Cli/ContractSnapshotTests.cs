@@ -43,6 +43,10 @@ public sealed class ContractSnapshotTests
     [InlineData("lock list")]
     [InlineData("notify")]
     [InlineData("notify test")]
+    [InlineData("snapshots")]
+    [InlineData("snapshots list")]
+    [InlineData("snapshots prune")]
+    [InlineData("restore")]
     public async Task Help_text_matches_the_snapshot(string command)
     {
         var args = command.Length == 0 ? new[] { "--help" } : [.. command.Split(' '), "--help"];
