@@ -12,9 +12,9 @@ internal static class RestoreCommand
         var job = new Argument<string>("job") { Description = "A job with snapshots: in the configuration" };
         var snapshot = new Argument<string>("snapshot") { Description = "A snapshot name from 'snapshots list', or latest" };
         var path = new Argument<string?>("path") { Description = "A file or folder inside the snapshot (default: everything)", Arity = ArgumentArity.ZeroOrOne };
-        var to = new Option<string?>("--to") { Description = "Folder to restore into (created if missing); the path keeps its folders below it" };
+        var to = new Option<string?>("--to") { HelpName = "dir", Description = "Folder to restore into (created if missing); the path keeps its folders below it" };
         var inPlace = new Option<bool>("--in-place") { Description = "Write over the live source instead (overwrites changed files, deletes nothing)" };
-        var destination = new Option<string?>("--destination") { Description = "Which destination's snapshots, for a job with several" };
+        var destination = new Option<string?>("--destination") { HelpName = "dest", Description = "Which destination's snapshots, for a job with several" };
         var command = new Command("restore", "Copy a file, a folder or a whole snapshot back with rsync: into --to DIR, or over the live source with --in-place. Never deletes");
         command.Arguments.Add(job);
         command.Arguments.Add(snapshot);
