@@ -46,7 +46,13 @@ internal static class SnapshotScripts
     public const string FinalizeLinkDest = """
         cd -- "$1" || exit 3
         [ -d .syncwarden-incomplete ] || exit 6
-        rmdir .syncwarden-incomplete/.syncwarden-partial .syncwarden-incomplete/.syncwarden-tmp 2>/dev/null
+        if [ -d .syncwarden-incomplete/.syncwarden-partial ] || [ -d .syncwarden-incomplete/.syncwarden-tmp ]; then
+          # Empty leftovers of ours go, and the folder keeps the modification time rsync gave it.
+          touch -r .syncwarden-incomplete .syncwarden-time
+          rmdir .syncwarden-incomplete/.syncwarden-partial .syncwarden-incomplete/.syncwarden-tmp 2>/dev/null
+          touch -r .syncwarden-time .syncwarden-incomplete
+          rm -f .syncwarden-time
+        fi
         [ ! -e "$2" ] || exit 7
         mv -T -- .syncwarden-incomplete "$2" || exit 8
         ln -sfn -- "$2" .syncwarden-latest.new && mv -Tf -- .syncwarden-latest.new latest || exit 9

@@ -50,6 +50,7 @@ public sealed class LinkDestSnapshotTests
             (await SnapshotFiles.DifferencesAsync(expected[i], Path.Combine(store, names[i]))).Should().BeEmpty($"snapshot {names[i]} is the source of run {i + 1}");
         }
         SnapshotFiles.Latest(store).Should().Be(names[2]);
+        Directory.GetLastWriteTimeUtc(Path.Combine(store, names[2])).Should().Be(Directory.GetLastWriteTimeUtc(source), "the snapshot's top folder is the source folder, with its time");
         Directory.EnumerateFileSystemEntries(store).Select(Path.GetFileName).Should().BeEquivalentTo([.. names, "latest"]);
 
         // Unchanged files are one inode in every snapshot; a changed file is a new one.
