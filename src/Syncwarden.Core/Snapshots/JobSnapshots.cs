@@ -32,6 +32,15 @@ public sealed class JobSnapshots
 
     public IReadOnlyList<SnapshotStore> Stores { get; }
 
+    /// <summary>
+    /// What <c>plan</c> compares a sync with: for link-dest the newest snapshot (through its latest symlink), which
+    /// the next run starts from; the destination itself otherwise. A dry run, so nothing is written there.
+    /// </summary>
+    public static SyncPair PlanTarget(JobConfig job, SyncPair sync) =>
+        job.Snapshots.Method == SnapshotMethod.LinkDest
+            ? sync with { Destination = sync.Destination.TrimEnd('/') + "/" + SnapshotName.Latest + "/" }
+            : sync;
+
     /// <summary>The store sync <paramref name="sync"/> writes into.</summary>
     public SnapshotStore StoreOf(SyncPair sync) =>
         Stores.First(s => s.Destination == (sync.Destination.Length > 1 ? sync.Destination.TrimEnd('/') : sync.Destination));

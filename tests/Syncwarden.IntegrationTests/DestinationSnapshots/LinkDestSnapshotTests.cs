@@ -35,7 +35,7 @@ public sealed class LinkDestSnapshotTests
             if (run > 1)
             {
                 File.WriteAllText(Path.Combine(source, "docs", "report.txt"), $"quarterly figures, revision {run}\n");
-                File.WriteAllText(Path.Combine(source, $"new-{run}.txt"), $"added before run {run}\n");
+                File.WriteAllText(Path.Combine(source, "docs", $"new-{run}.txt"), $"added before run {run}\n");
             }
             var result = await config.RunCliAsync("run", "snap", "--json");
             result.ExitCode.Should().Be(0, result.ToString());

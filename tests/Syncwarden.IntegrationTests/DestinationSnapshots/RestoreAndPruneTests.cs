@@ -105,4 +105,28 @@ public sealed class RestoreAndPruneTests
         SnapshotFiles.Latest(store).Should().Be(real[1]);
         File.Exists(Path.Combine(store, real[1], "docs", "big.bin")).Should().BeTrue("files hard-linked with a deleted snapshot stay in the kept ones");
     }
+
+    [Fact]
+    public async Task Plan_of_a_link_dest_job_compares_with_the_latest_snapshot()
+    {
+        // Arrange
+        using var dir = new TempDir("snap-plan");
+        await using var fs = await LoopFilesystem.CreateAsync("ext4");
+        var (config, source, store) = await TwoRunsAsync(dir, fs);
+        File.WriteAllText(Path.Combine(source, "docs", "report.txt"), "a longer, revised version of the figures\n");
+        File.Delete(Path.Combine(source, "photo.jpg"));
+        config = new TestConfig(dir).Pair("snap", "local", source + "/", store, "snapshots: { method: link-dest }", syncOptions: "--delete");
+
+        // Act
+        var plan = await config.RunCliAsync("plan", "snap", "--json");
+
+        // Assert: one update and one deletion against the newest snapshot; the snapshot folders are not "extra" files.
+        plan.ExitCode.Should().Be(0, plan.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(plan.StandardOutput);
+        var sync = json.RootElement.GetProperty("syncs")[0];
+        sync.GetProperty("updateCount").GetInt64().Should().Be(1);
+        sync.GetProperty("deleteCount").GetInt64().Should().Be(1);
+        sync.GetProperty("createCount").GetInt64().Should().Be(0);
+        SnapshotFiles.Names(store).Should().HaveCount(2, "plan changes nothing");
+    }
 }
