@@ -129,4 +129,36 @@ public sealed class RestoreAndPruneTests
         sync.GetProperty("createCount").GetInt64().Should().Be(0);
         SnapshotFiles.Names(store).Should().HaveCount(2, "plan changes nothing");
     }
+
+    [Fact]
+    public async Task A_failed_prune_turns_the_run_into_a_warning_and_keeps_the_new_snapshot()
+    {
+        // Arrange: two snapshots, the older one made undeletable (an immutable folder inside it).
+        using var dir = new TempDir("snap-prune-fails");
+        await using var fs = await LoopFilesystem.CreateAsync("ext4");
+        var (config, source, store) = await TwoRunsAsync(dir, fs);
+        var old = SnapshotFiles.Names(store);
+        var stuck = Path.Combine(store, old[0], "docs");
+        await LoopFilesystem.MustAsync("chattr", "+i", stuck);
+        try
+        {
+            config = new TestConfig(dir).Pair("snap", "local", source + "/", store, "snapshots: { method: link-dest, keep: { last: 1 } }");
+
+            // Act
+            var run = await config.RunCliAsync("run", "snap", "--json");
+
+            // Assert: the replication counts (exit 0, a new latest), the prune failure is the run's warning.
+            run.ExitCode.Should().Be(0, run.ToString());
+            var record = SnapshotFiles.JsonRows(run)[0];
+            record.GetProperty("result").GetString().Should().Be("warning");
+            record.GetProperty("error").GetString().Should().Contain("could not delete").And.Contain(store);
+            var now = SnapshotFiles.Names(store);
+            now.Should().HaveCount(2).And.Contain(old[0]).And.NotContain(old[1]);
+            SnapshotFiles.Latest(store).Should().Be(now[^1]);
+        }
+        finally
+        {
+            await TestProcess.RunAsync("chattr", ["-i", stuck], TimeSpan.FromSeconds(30));
+        }
+    }
 }
