@@ -66,6 +66,8 @@ internal static class CliApp
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(ReloadCommand.Create());
         root.Subcommands.Add(LockCommand.Create());
+        root.Subcommands.Add(SnapshotsCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(NotifyCommand.Create());
         root.Subcommands.Add(DeviceCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());

@@ -15,6 +15,9 @@ internal sealed class CliHelpAction(HelpAction standard) : SynchronousCommandLin
 {
     private const string Indent = "  ";
 
+    /// <summary>The widest label that still shares its line with the description.</summary>
+    private const int LabelColumn = 24;
+
     public override bool ClearsParseErrors => true;
 
     public override int Invoke(ParseResult parseResult)
@@ -47,11 +50,17 @@ internal sealed class CliHelpAction(HelpAction standard) : SynchronousCommandLin
         }
         var end = lines.FindIndex(heading + 1, l => l.TrimEnd('\r').Length == 0);
         end = end < 0 ? lines.Count : end;
-        var width = rows.Max(r => r.Label.Length);
+        // A label too long for the column ("restore <job> <snapshot> [<path>]") gets a line of its own, so one
+        // long command does not push every description to the right.
+        var width = rows.Select(r => r.Label.Length).Where(l => l <= LabelColumn).DefaultIfEmpty(LabelColumn).Max();
         // Wrap descriptions to the terminal, as the standard help does; in a pipe (unlimited width) never.
         var textWidth = Math.Max(20, maxWidth - width - 2 * Indent.Length);
-        var section = rows.SelectMany(r => Wrap(r.Text, textWidth).Select((part, i) =>
-            (Indent + (i == 0 ? r.Label : "").PadRight(width) + Indent + part).TrimEnd()));
+        var section = rows.SelectMany(r =>
+        {
+            var own = r.Label.Length > width;
+            var text = Wrap(r.Text, textWidth).Select((part, i) => (Indent + (i == 0 && !own ? r.Label : "").PadRight(width) + Indent + part).TrimEnd());
+            return own ? text.Prepend(Indent + r.Label) : text;
+        });
         lines.RemoveRange(heading + 1, end - heading - 1);
         lines.InsertRange(heading + 1, section);
         return string.Join('\n', lines);

@@ -26,6 +26,12 @@ internal sealed record PlanJson(string Job, IReadOnlyList<PlanSyncJson> Syncs);
 internal sealed record LockJson(
     string Job, LockKind Kind, string Lock, string? Host, string Path, LockFileState State, string? Holder, double? AgeSeconds, string? Error);
 
+/// <summary>One snapshot of <c>snapshots list</c>: <c>store</c> is the folder holding it (host:path for a push job).</summary>
+internal sealed record SnapshotJson(string Job, string Store, string Name, DateTimeOffset Time, bool Latest);
+
+/// <summary>One snapshot of <c>snapshots prune</c>: kept or not, the rules that keep it, and whether it was deleted.</summary>
+internal sealed record PruneJson(string Job, string Store, string Name, DateTimeOffset Time, bool Keep, IReadOnlyList<string> Reasons, bool Deleted);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(IReadOnlyList<RunJson>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Status.JobStatus>))]
@@ -33,6 +39,8 @@ internal sealed record LockJson(
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(Syncwarden.Verification.VerifyRecord))]
 [JsonSerializable(typeof(IReadOnlyList<LockJson>))]
+[JsonSerializable(typeof(IReadOnlyList<SnapshotJson>))]
+[JsonSerializable(typeof(IReadOnlyList<PruneJson>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Notifications.ChannelReport>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Devices.DeviceState>))]
 internal sealed partial class CliJson : JsonSerializerContext

@@ -10,7 +10,7 @@ public static partial class ConfigLoader
     [
         "direction", "host", "bandwidth", "syncs", "exclude", "include", "exclude-from", "include-from", "options",
         "allow-empty-source", "max-delete", "exit-codes", "retries", "timeout", "resume",
-        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir", "device", .. DatabaseJobKeys,
+        "schedule", "every", "catch-up", "stale-after", "hooks", "plugins-dir", "device", "snapshots", .. DatabaseJobKeys,
         .. PointInTimeKeys,
         .. LockJobKeys, .. NotificationKeys,
     ];
@@ -126,6 +126,7 @@ public static partial class ConfigLoader
         job = BindPointInTime(map, job, reader);
         job = job with { Notifications = BindJobNotifications(map, reader) };
         job = BindDevice(job, map, reader);
+        job = BindSnapshots(map, job, reader);
         return job;
     }
 

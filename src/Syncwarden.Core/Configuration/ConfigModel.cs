@@ -151,6 +151,8 @@ public sealed partial record JobConfig
     public JobNotificationSettings Notifications { get; init; } = new();
     /// <summary>The removable disk the job writes to (mounted for the run, unmounted after); null: none.</summary>
     public DeviceConfig? Device { get; init; }
+    /// <summary>Point-in-time copies of the destination after each successful run (link-dest or btrfs); none by default.</summary>
+    public SnapshotSettings Snapshots { get; init; } = new();
 
     public static readonly IReadOnlyDictionary<int, ExitCodeClass> DefaultExitCodes =
         new Dictionary<int, ExitCodeClass> { [0] = ExitCodeClass.Success, [24] = ExitCodeClass.Warning, [23] = ExitCodeClass.Failure };

@@ -76,6 +76,16 @@ internal static class HistoryMigrations
             );
             CREATE INDEX verifications_job_started ON verifications(job, started_at);
             """),
+        // Version 5: the newest complete snapshot of each job with snapshots (status' latestSnapshot), written when a
+        // run completes one; reading the destination (maybe over ssh) on every status would be too slow.
+        new(5, """
+            CREATE TABLE latest_snapshot (
+                job TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                taken_at TEXT NOT NULL,
+                run_id INTEGER
+            );
+            """),
     ];
 
     /// <summary>

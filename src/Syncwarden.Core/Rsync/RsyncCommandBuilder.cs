@@ -153,7 +153,7 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     /// rsync's numbers follow the locale (separators, decimal point); the parsers expect the C
     /// locale, in which rsync also escapes every non-ASCII byte of a name as \#ooo.
     /// </summary>
-    private ProcessSpec Spec(List<string> args) =>
+    public ProcessSpec Spec(IReadOnlyList<string> args) =>
         new(config.RsyncPath, args) { Environment = new Dictionary<string, string?> { ["LC_ALL"] = "C" }, GracePeriod = config.Daemon.ShutdownGrace };
 
     /// <summary>Lists the top level of a sync's source (to tell missing and empty sources apart).</summary>
@@ -166,17 +166,21 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
         return Spec(args);
     }
 
-    private void AddRemoteShell(List<string> args)
+    private void AddRemoteShell(List<string> args) => args.AddRange(RemoteShellOptions());
+
+    /// <summary>--rsh (and --rsync-path) for the job's host; none for a local job.</summary>
+    public IReadOnlyList<string> RemoteShellOptions()
     {
         if (job.HostConfig is not { } host || job.Direction == Direction.Local)
         {
-            return;
+            return [];
         }
-        args.Add("--rsh=" + SshCommand.ForRsyncRemoteShell(SshCommand.BaseArguments(config.SshPath, host)));
+        var args = new List<string> { "--rsh=" + SshCommand.ForRsyncRemoteShell(SshCommand.BaseArguments(config.SshPath, host)) };
         if (host.RsyncPath is { Length: > 0 } remoteRsync)
         {
             args.Add("--rsync-path=" + remoteRsync);
         }
+        return args;
     }
 
     public string SourceArgument(SyncPair sync) =>

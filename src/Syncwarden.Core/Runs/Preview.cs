@@ -119,7 +119,7 @@ public sealed partial class JobRunner
         var previews = new List<SyncPreview>();
         foreach (var sync in job.Syncs)
         {
-            previews.Add(await previewer.PreviewAsync(builder, sync, RunFilters.None, itemLimit, cancellationToken).ConfigureAwait(false));
+            previews.Add(await previewer.PreviewAsync(builder, Snapshots.JobSnapshots.PlanTarget(job, sync), RunFilters.None, itemLimit, cancellationToken).ConfigureAwait(false));
         }
         return previews;
     }

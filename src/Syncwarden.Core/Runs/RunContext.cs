@@ -20,11 +20,7 @@ internal sealed class RunContext(
     CancellationToken timeoutToken)
 {
     public SyncwardenConfig Config { get; } = config;
-    /// <summary>
-    /// The job as the steps after this point see it. A step may point its syncs elsewhere for the steps after it
-    /// (source snapshots make them read a snapshot) and puts the original back in its after part.
-    /// </summary>
-    public JobConfig Job { get; set; } = job;
+    public JobConfig Job { get; } = job;
     public RunTrigger Trigger { get; } = trigger;
     public TimeProvider Time { get; } = time;
 
@@ -44,6 +40,12 @@ internal sealed class RunContext(
     public RunReporter Report => _report ??= new RunReporter(events, this);
 
     private RunReporter? _report;
+
+    /// <summary>
+    /// The syncs as the transfer runs them: the job's, unless a step redirected them (the snapshot step sends each into
+    /// its in-progress snapshot folder with --link-dest). Same count and order as the job's.
+    /// </summary>
+    public IReadOnlyList<SyncPair> Syncs { get; set; } = job.Syncs;
 
     /// <summary>Extra rsync filter files for the syncs (written by plugins).</summary>
     public RunFilters Filters { get; set; } = RunFilters.None;

@@ -28,6 +28,7 @@ internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history,
             new LocksStep(runner),                  // blocks-on, local and remote locks
             new DatabaseDumpsStep(new DatabaseDumper(runner, time), logger), // consistent dumps into the dump-dir, replicated by the syncs
             new SourceSnapshotStep(runner, logger), // read-only snapshots of the sources for the syncs to read
+            new SnapshotStep(history, runner, logger), // syncs into a new snapshot; afterwards latest and retention
             new SyncsStep(history, runner, logger), // every sync with its safety checks and retries
         ];
     }

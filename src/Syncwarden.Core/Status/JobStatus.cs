@@ -50,6 +50,12 @@ public sealed record JobStatus(
 
     /// <summary>The running transfer; null when no sync is transferring.</summary>
     public JobProgress? Progress { get; init; }
+
+    /// <summary>
+    /// The newest complete snapshot (seed 004's latestImage): the folder name under the destination that its
+    /// <c>latest</c> symlink names; null for a job without snapshots or before its first one.
+    /// </summary>
+    public string? LatestSnapshot { get; init; }
 }
 
 /// <summary>One condition, as Kubernetes reports them: <c>Status</c> is "True", "False" or "Unknown".</summary>

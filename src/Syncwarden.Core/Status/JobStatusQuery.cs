@@ -48,6 +48,7 @@ public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobS
             Stale = stale,
             Conditions = JobConditions.For(state, progress?.Activity, last, lastFinished, success, staleAt, stale, now),
             Progress = JobProgress.From(progress),
+            LatestSnapshot = job.Snapshots.Enabled ? history.GetLatestSnapshot(job.Name)?.Name : null,
         };
     }
 

@@ -133,9 +133,9 @@ internal sealed class Verifier(SyncwardenConfig config, ProcessRunner runner)
 internal static class VerifyReplica
 {
     /// <summary>
-    /// The replica of <paramref name="sync"/>: its destination (on the job's host for a push job).
-    /// SEAM(snapshots): when the job keeps destination snapshots (`snapshots:`), return the latest complete
-    /// snapshot's copy of this destination here, so verify checks what a restore would read.
+    /// The replica of <paramref name="sync"/>: its destination (on the job's host for a push job), or for a job with
+    /// link-dest snapshots the latest complete snapshot (what a restore reads; the destination itself only holds the
+    /// dated snapshot folders). A btrfs destination is the replica the latest read-only snapshot was taken of.
     /// </summary>
-    public static string For(JobConfig job, SyncPair sync) => sync.Destination;
+    public static string For(JobConfig job, SyncPair sync) => Snapshots.JobSnapshots.PlanTarget(job, sync).Destination;
 }

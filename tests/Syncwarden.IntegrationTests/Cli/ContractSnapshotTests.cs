@@ -47,6 +47,10 @@ public sealed class ContractSnapshotTests
     [InlineData("device")]
     [InlineData("device list")]
     [InlineData("device udev-rules")]
+    [InlineData("snapshots")]
+    [InlineData("snapshots list")]
+    [InlineData("snapshots prune")]
+    [InlineData("restore")]
     public async Task Help_text_matches_the_snapshot(string command)
     {
         var args = command.Length == 0 ? new[] { "--help" } : [.. command.Split(' '), "--help"];

@@ -53,4 +53,17 @@ public sealed class HelpTextTests
         wrapped.Should().ContainInOrder("  run [<job>...]   Replicate now: run the given", "                   jobs (or all) once. Exit 0 all");
         wrapped[^2..].Should().Equal("after", "");
     }
+
+    [Fact]
+    public void A_label_too_long_for_the_column_gets_a_line_of_its_own()
+    {
+        // Act
+        var commands = Help("--help").Split('\n').SkipWhile(l => l != "Commands:").ToList();
+
+        // Assert: restore's label stands alone, its description starts in the column the others share.
+        var restore = commands.FindIndex(l => l.TrimEnd() == "  restore <job> <snapshot> [<path>]");
+        restore.Should().BePositive();
+        var column = commands.Single(l => l.StartsWith("  status ", StringComparison.Ordinal)).IndexOf("Show", StringComparison.Ordinal);
+        commands[restore + 1].IndexOf("Copy a file", StringComparison.Ordinal).Should().Be(column);
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class SourceSnapshotStep(ProcessRunner runner, ILogger logger) :
 
     private readonly List<SourceSnapshot> _taken = [];
     private BtrfsSourceSnapshots? _snapshots;
-    private JobConfig? _original;
+    private IReadOnlyList<SyncPair>? _original;
 
     public async Task<RunRecord?> BeforeAsync(RunContext context)
     {
@@ -32,7 +32,7 @@ internal sealed class SourceSnapshotStep(ProcessRunner runner, ILogger logger) :
         var host = job.Direction == Direction.Pull ? job.HostConfig : null;
         _snapshots = new BtrfsSourceSnapshots(new CommandHost(runner, context.Config.SshPath, host), job.Name, settings);
         context.Report.Stage(RunPhase.Checking, detail: "taking source snapshots");
-        var sources = job.Syncs.Select(s => s.Source).Distinct(StringComparer.Ordinal).ToList();
+        var sources = context.Syncs.Select(s => s.Source).Distinct(StringComparer.Ordinal).ToList();
         try
         {
             foreach (var note in await _snapshots.RemoveLeftoversAsync(sources.Select(_snapshots.FolderFor), context.CancellationToken).ConfigureAwait(false))
@@ -63,8 +63,9 @@ internal sealed class SourceSnapshotStep(ProcessRunner runner, ILogger logger) :
             return context.End(RunResult.Failed, message + RunContext.AbortedBeforeTransfer);
         }
         var bySource = _taken.ToDictionary(s => s.Source, StringComparer.Ordinal);
-        _original = job;
-        context.Job = job with { Syncs = [.. job.Syncs.Select(s => s with { Source = bySource[s.Source].RsyncSource })] };
+        // The syncs read the snapshots; steps below (destination snapshots) and the syncs see only RunContext.Syncs.
+        _original = context.Syncs;
+        context.Syncs = [.. context.Syncs.Select(s => s with { Source = bySource[s.Source].RsyncSource })];
         return null;
     }
 
@@ -72,7 +73,7 @@ internal sealed class SourceSnapshotStep(ProcessRunner runner, ILogger logger) :
     {
         if (_original is { } original)
         {
-            context.Job = original;
+            context.Syncs = original;
         }
         if (_snapshots is null || _taken.Count == 0)
         {

@@ -194,16 +194,22 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
         return null;
     }
 
-    /// <summary>Removes our temp and partial folders at the destination root once they are empty.</summary>
+    /// <summary>
+    /// Removes our temp and partial folders at the destination root once they are empty, keeping the root's
+    /// modification time as rsync set it (the source folder's, when the source ends in a slash).
+    /// </summary>
     public static void RemoveEmptyTempDirs(string destination)
     {
+        var root = destination.TrimEnd('/');
+        DateTime? rootTime = null;
         foreach (var name in new[] { RsyncCommandBuilder.TempDir, RsyncCommandBuilder.PartialDir })
         {
-            var folder = Path.Combine(destination.TrimEnd('/'), name);
+            var folder = Path.Combine(root, name);
             try
             {
                 if (new DirectoryInfo(folder) is { Exists: true, LinkTarget: null } && !Directory.EnumerateFileSystemEntries(folder).Any())
                 {
+                    rootTime ??= Directory.GetLastWriteTimeUtc(root);
                     Directory.Delete(folder);
                 }
             }
@@ -211,6 +217,17 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
             {
                 // Left for the next run to clear.
             }
+        }
+        try
+        {
+            if (rootTime is { } time)
+            {
+                Directory.SetLastWriteTimeUtc(root, time);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Only a folder's time; the files are complete.
         }
     }
 }

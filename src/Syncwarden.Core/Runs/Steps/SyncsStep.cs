@@ -26,7 +26,7 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
 
         for (var i = 0; i < job.Syncs.Count; i++)
         {
-            var sync = job.Syncs[i];
+            var sync = context.Syncs[i];
             var label = $"{builder.SourceArgument(sync)} -> {builder.DestinationArgument(sync)}";
             SyncOutcome outcome;
             try
