@@ -161,4 +161,30 @@ public sealed class VerifyTests(SshServerFixture fixture)
         result.ExitCode.Should().Be(2, result.ToString());
         result.StandardError.Should().Contain("--sample: expected a percentage above 0% and at most 100%").And.NotContain("   at ");
     }
+
+    [Fact]
+    public async Task Verify_of_a_link_dest_job_reads_the_latest_snapshot()
+    {
+        // Arrange: two snapshots; the damage goes into the one latest names.
+        using var dir = new TempDir("verify");
+        var source = new TreeBuilder(dir.CreateSubdirectory("src")).File("a.bin", 20_000).File("b.txt", 3000).Root;
+        var replica = dir.CreateSubdirectory("replica");
+        var config = new TestConfig(dir).Pair("j", "local", source + "/", replica, extra: "snapshots: { method: link-dest, keep: { last: 5 } }");
+        (await config.RunCliAsync("run", "j")).ExitCode.Should().Be(0);
+        File.AppendAllText(Path.Combine(source, "b.txt"), "more");
+        await Task.Delay(1100); // snapshot names are per second
+        (await config.RunCliAsync("run", "j")).ExitCode.Should().Be(0);
+        var latest = new DirectoryInfo(Path.Combine(replica, "latest")).ResolveLinkTarget(returnFinalTarget: true)!.FullName;
+
+        // Act
+        var clean = await VerifyAsync(config);
+        CorruptKeepingSizeAndTime(Path.Combine(latest, "b.txt"));
+        var damaged = await VerifyAsync(config);
+
+        // Assert
+        clean.ExitCode.Should().Be(0, clean.Output);
+        clean.Json.GetProperty("filesChecked").GetInt64().Should().Be(2, "the snapshot's files, not the dated folders beside them");
+        damaged.ExitCode.Should().Be(1, damaged.Output);
+        Paths(damaged.Json, "corrupt").Should().Equal("b.txt");
+    }
 }
