@@ -6,6 +6,8 @@ namespace Syncwarden.IntegrationTests.DestinationSnapshots;
 /// <summary>snapshots: { method: btrfs } on a btrfs filesystem made by the test (mkfs.btrfs on a loop device).</summary>
 public sealed class BtrfsSnapshotTests
 {
+    private static string Version(int run) => $"version {run}\n" + new string('+', run);
+
     [Fact]
     public async Task Btrfs_snapshots_are_read_only_subvolumes_and_retention_deletes_them_as_subvolumes()
     {
@@ -23,7 +25,8 @@ public sealed class BtrfsSnapshotTests
         // Act: three runs with a change before each.
         for (var run = 1; run <= 3; run++)
         {
-            File.WriteAllText(Path.Combine(source, "a.txt"), $"version {run}\n");
+            // A different size each time: runs within one second would otherwise pass rsync's quick check (size and time).
+            File.WriteAllText(Path.Combine(source, "a.txt"), Version(run));
             var result = await config.RunCliAsync("run", "sub");
             result.ExitCode.Should().Be(0, result.ToString());
             seen.Add(SnapshotFiles.Latest(root)!);
@@ -36,7 +39,7 @@ public sealed class BtrfsSnapshotTests
         {
             var snapshot = Path.Combine(root, names[i]);
             (await LoopFilesystem.MustAsync("btrfs", "property", "get", "-ts", snapshot, "ro")).StandardOutput.Trim().Should().Be("ro=true");
-            File.ReadAllText(Path.Combine(snapshot, "a.txt")).Should().Be($"version {i + 2}\n");
+            File.ReadAllText(Path.Combine(snapshot, "a.txt")).Should().Be(Version(i + 2));
         }
         var subvolumes = (await LoopFilesystem.MustAsync("btrfs", "subvolume", "list", "-o", replica)).StandardOutput;
         subvolumes.Should().Contain(names[0]).And.Contain(names[1]).And.NotContain(seen[0]);

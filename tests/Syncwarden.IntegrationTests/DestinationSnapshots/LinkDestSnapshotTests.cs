@@ -34,7 +34,7 @@ public sealed class LinkDestSnapshotTests
         {
             if (run > 1)
             {
-                File.WriteAllText(Path.Combine(source, "docs", "report.txt"), $"quarterly figures, revision {run}\n");
+                File.WriteAllText(Path.Combine(source, "docs", "report.txt"), $"quarterly figures, revision {run}\n" + new string('+', run)); // another size: no quick-check miss within one second
                 File.WriteAllText(Path.Combine(source, "docs", $"new-{run}.txt"), $"added before run {run}\n");
             }
             var result = await config.RunCliAsync("run", "snap", "--json");

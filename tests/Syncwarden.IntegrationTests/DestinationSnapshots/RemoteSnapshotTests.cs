@@ -20,7 +20,7 @@ public sealed class RemoteSnapshotTests(SshServerFixture fixture)
 
         // Act: two runs with a change between them.
         var first = await config.RunCliAsync("run", "push");
-        File.WriteAllText(Path.Combine(source, "notes.txt"), "v2\n");
+        File.WriteAllText(Path.Combine(source, "notes.txt"), "v2, longer\n"); // another size: no quick-check miss within one second
         var second = await config.RunCliAsync("run", "push");
         File.Delete(Path.Combine(source, "notes.txt"));
         var listed = SnapshotFiles.JsonRows(await config.RunCliAsync("snapshots", "list", "push", "--json"));
@@ -40,6 +40,6 @@ public sealed class RemoteSnapshotTests(SshServerFixture fixture)
         listed.Select(r => r.GetProperty("store").GetString()).Should().AllBe($"{TestConfig.PairHost}:{store}");
         listed.Select(r => r.GetProperty("name").GetString()).Should().Equal(names);
         restore.ExitCode.Should().Be(0, restore.ToString());
-        File.ReadAllText(Path.Combine(target, "src", "notes.txt")).Should().Be("v2\n");
+        File.ReadAllText(Path.Combine(target, "src", "notes.txt")).Should().Be("v2, longer\n");
     }
 }
