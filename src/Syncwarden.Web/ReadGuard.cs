@@ -22,7 +22,8 @@ internal static class ReadGuard
         {
             var path = http.Request.Path;
             var guarded = (path.StartsWithSegments("/api") && !path.StartsWithSegments(SessionApi.Path)) || path.StartsWithSegments("/metrics");
-            if (!guarded || HasBearer(http.Request, token) || token.MatchesSession(http.Request.Cookies[CookieName]))
+            if (!guarded || (TokenFilter.BearerOf(http.Request) is { } bearer && token.Matches(bearer))
+                || token.MatchesSession(http.Request.Cookies[CookieName]))
             {
                 await next(http).ConfigureAwait(false);
                 return;
@@ -32,12 +33,5 @@ internal static class ReadGuard
                 "this dashboard listens beyond loopback, so reading needs the token too: send Authorization: Bearer <token>, or enter the token on the page")
                 .ExecuteAsync(http).ConfigureAwait(false);
         });
-    }
-
-    private static bool HasBearer(HttpRequest request, WebToken token)
-    {
-        const string Bearer = "Bearer ";
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) && token.Matches(header[Bearer.Length..].Trim());
     }
 }

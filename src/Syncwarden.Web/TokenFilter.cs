@@ -10,9 +10,7 @@ internal sealed class TokenFilter(WebToken token) : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        const string Bearer = "Bearer ";
-        if (!header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+        if (BearerOf(context.HttpContext.Request) is not { } bearer)
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
             return ValueTask.FromResult<object?>(WebErrors.Problem(StatusCodes.Status401Unauthorized,
@@ -23,10 +21,18 @@ internal sealed class TokenFilter(WebToken token) : IEndpointFilter
             return ValueTask.FromResult<object?>(WebErrors.Problem(StatusCodes.Status403Forbidden,
                 "no token-file is configured under web:, so nothing can be changed through the web; add one and restart the daemon"));
         }
-        if (!token.Matches(header[Bearer.Length..].Trim()))
+        if (!token.Matches(bearer))
         {
             return ValueTask.FromResult<object?>(WebErrors.Problem(StatusCodes.Status403Forbidden, "the token is wrong"));
         }
         return next(context);
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer &lt;token&gt;</c> header; null without one.</summary>
+    public static string? BearerOf(HttpRequest request)
+    {
+        const string Bearer = "Bearer ";
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? header[Bearer.Length..].Trim() : null;
     }
 }
