@@ -16,16 +16,18 @@ internal sealed class DiskTools(ProcessRunner runner, TimeProvider time)
 
     /// <summary>
     /// The block device holding the filesystem with this UUID, or null when none is attached. blkid's cache is
-    /// bypassed (<c>-c /dev/null</c>): it remembers disks that were unplugged.
+    /// bypassed (<c>-c /dev/null</c>): it remembers disks that were unplugged, and a disk plugged where another one
+    /// was a moment ago is taken for the old one. The search is <c>-t UUID=</c>, not <c>-U</c>: <c>-U</c> reads the
+    /// system's cache whatever <c>-c</c> says. Two attached copies of one filesystem: the first one listed.
     /// </summary>
     public async Task<string?> FindAsync(string uuid, CancellationToken cancellationToken = default)
     {
-        var (result, stdout, stderr) = await runner.CaptureAsync(new ProcessSpec("blkid", ["-c", "/dev/null", "-U", uuid]), cancellationToken).ConfigureAwait(false);
+        var (result, stdout, stderr) = await runner.CaptureAsync(new ProcessSpec("blkid", ["-c", "/dev/null", "-t", "UUID=" + uuid, "-o", "device"]), cancellationToken).ConfigureAwait(false);
         if (result.ExitCode == 2)
         {
             return null;
         }
-        var device = stdout.Trim();
+        var device = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
         return result.ExitCode == 0 && device.StartsWith('/')
             ? device
             : throw new IOException($"blkid could not look for the disk {uuid} (exit {result.ExitCode}): {stderr.Trim()}");

@@ -54,6 +54,27 @@ public sealed class DeviceTests
     private static JsonElement SingleRun(ProcessResult run) => JsonDocument.Parse(run.StandardOutput).RootElement.EnumerateArray().Single();
 
     [Fact]
+    public async Task A_disk_plugged_in_where_another_was_a_moment_ago_is_found_by_its_own_uuid()
+    {
+        // Arrange: disk A is looked up (the system's blkid cache now ties the loop device to A's UUID), then
+        // unplugged, and disk B takes the same loop device within the second.
+        using var dir = new TempDir("device-swap");
+        var tools = new DiskTools(new Syncwarden.Processes.ProcessRunner(), TimeProvider.System);
+        var first = await LoopDisk.AttachAsync(dir, LoopDisk.NewUuid());
+        (await tools.FindAsync(first.Uuid)).Should().Be(first.Device);
+        (await TestProcess.RunAsync("blkid", ["-U", first.Uuid], TimeSpan.FromSeconds(30))).StandardOutput.Trim().Should().Be(first.Device);
+        await using var second = await first.SwapToAsync(dir, LoopDisk.NewUuid());
+
+        // Act
+        var found = await tools.FindAsync(second.Uuid);
+        var gone = await tools.FindAsync(first.Uuid);
+
+        // Assert
+        found.Should().Be(second.Device, "the disk now attached is B, whatever a cache remembers of A");
+        gone.Should().BeNull("A is no longer attached anywhere");
+    }
+
+    [Fact]
     public async Task Second_listed_disk_is_mounted_used_unmounted_and_its_receiver_gets_the_result_mail()
     {
         // Arrange: two disks listed, only the second attached; the global receiver hears of failures only.

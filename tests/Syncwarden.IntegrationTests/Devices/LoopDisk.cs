@@ -34,6 +34,20 @@ internal sealed class LoopDisk : IAsyncDisposable
         return new LoopDisk(uuid, image, losetup.StandardOutput.Trim());
     }
 
+    /// <summary>
+    /// Detaches this disk's image and attaches <paramref name="other"/>'s image file to the same loop device, as when
+    /// one disk is unplugged and another plugged into the same port: the device name stays, the filesystem changes.
+    /// </summary>
+    public async Task<LoopDisk> SwapToAsync(TempDir dir, string otherUuid, int megabytes = 64)
+    {
+        var image = dir.Combine($"disk-{otherUuid}.img");
+        await Run("truncate", "-s", $"{megabytes}M", image);
+        await Run("mkfs.ext4", "-q", "-U", otherUuid, image);
+        await Run("losetup", "-d", Device);
+        await Run("losetup", Device, image);
+        return new LoopDisk(otherUuid, image, Device);
+    }
+
     /// <summary>Where the kernel shows this disk mounted now.</summary>
     public IReadOnlyList<string> Mountpoints() => [.. MountTable.Read().Where(m => m.Source == Device).Select(m => m.Mountpoint)];
 
