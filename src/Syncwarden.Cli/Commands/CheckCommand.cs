@@ -32,6 +32,10 @@ internal static class CheckCommand
                 var names = string.Join(", ", config.Jobs.Take(ListedJobs).Select(j => j.Name));
                 var more = config.Jobs.Count > ListedJobs ? $" and {config.Jobs.Count - ListedJobs} more" : "";
                 Console.WriteLine($"{path}: OK, {config.Jobs.Count} job(s): {names}{more}");
+                foreach (var line in KeyLines(config))
+                {
+                    Console.WriteLine(line);
+                }
             }
             else
             {
@@ -48,5 +52,29 @@ internal static class CheckCommand
             return result.IsValid ? CliApp.Ok : CliApp.Failed;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Which key and known_hosts each host's jobs use, and for a host with Syncwarden's restricted key what needs a
+    /// full login there.
+    /// </summary>
+    private static IEnumerable<string> KeyLines(SyncwardenConfig config)
+    {
+        foreach (var host in config.Hosts.Values.OrderBy(h => h.Name, StringComparer.Ordinal))
+        {
+            var key = host.ManagedKey ? $"managed key {host.Identity} (restricted to rsync by keys install)"
+                : host.Identity is { } identity ? $"key {identity} (identity:)"
+                : Ssh.ManagedKeys.InUse(config.StateDir, host.Name) || !File.Exists(Ssh.ManagedKeys.PrivateKey(config.StateDir, host.Name)) ? "ssh's own keys (agent, ~/.ssh)"
+                : "ssh's own keys (agent, ~/.ssh); a managed key exists but is not installed: syncwarden keys install " + host.Name;
+            var knownHosts = host.PinnedHostKey ? $"pinned host key in {host.KnownHosts}" : host.KnownHosts is { } file ? $"known_hosts {file}" : "ssh's own known_hosts";
+            yield return $"host {host.Name}: {key}, {knownHosts}";
+            if (host.ManagedKey)
+            {
+                foreach (var note in KeysCommand.FullLoginNotes(config, host.Name))
+                {
+                    yield return "  " + note;
+                }
+            }
+        }
     }
 }

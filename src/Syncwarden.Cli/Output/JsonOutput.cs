@@ -32,6 +32,11 @@ internal sealed record SnapshotJson(string Job, string Store, string Name, DateT
 /// <summary>One snapshot of <c>snapshots prune</c>: kept or not, the rules that keep it, and whether it was deleted.</summary>
 internal sealed record PruneJson(string Job, string Store, string Name, DateTimeOffset Time, bool Keep, IReadOnlyList<string> Reasons, bool Deleted);
 
+/// <summary>One host of <c>keys list</c>: its managed key, whether it was installed and is used by the jobs, and the pinned host key.</summary>
+internal sealed record KeyJson(
+    string Host, string Key, string Fingerprint, bool Installed, bool InUse, string? From, string? Root, bool? ReadOnly,
+    string? HostKeyFingerprint, DateTimeOffset? InstalledAt);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(IReadOnlyList<RunJson>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Status.JobStatus>))]
@@ -41,6 +46,7 @@ internal sealed record PruneJson(string Job, string Store, string Name, DateTime
 [JsonSerializable(typeof(IReadOnlyList<LockJson>))]
 [JsonSerializable(typeof(IReadOnlyList<SnapshotJson>))]
 [JsonSerializable(typeof(IReadOnlyList<PruneJson>))]
+[JsonSerializable(typeof(IReadOnlyList<KeyJson>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Notifications.ChannelReport>))]
 [JsonSerializable(typeof(IReadOnlyList<Syncwarden.Devices.DeviceState>))]
 internal sealed partial class CliJson : JsonSerializerContext

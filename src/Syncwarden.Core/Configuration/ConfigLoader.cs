@@ -188,7 +188,8 @@ public static partial class ConfigLoader
         CheckEmailReceivers(top, config, reader);
         CheckDeviceReceivers(top, config, reader);
         CheckPaths(root, config, reader);
-        return config;
+        // Hosts with an installed key of Syncwarden's own (keys install) use it and its pinned known_hosts.
+        return Ssh.ManagedKeys.Apply(config);
     }
 
     private static MappingView? ReadRootMapping(YamlNode root, ConfigReader reader)

@@ -70,6 +70,13 @@ public sealed record HostConfig
     public IReadOnlyList<string> SshOptions { get; init; } = [];
     /// <summary>rsync binary on the remote host (rsync's --rsync-path).</summary>
     public string? RsyncPath { get; init; }
+    /// <summary>
+    /// True when <see cref="Identity"/> is Syncwarden's own key for this host (<c>keys init</c> and <c>keys install</c>,
+    /// Ssh/ManagedKeys): the remote side lets it run nothing but rsync through rrsync, under one folder.
+    /// </summary>
+    public bool ManagedKey { get; init; }
+    /// <summary>True when <see cref="KnownHosts"/> is Syncwarden's own file with the host key pinned by <c>keys install</c>.</summary>
+    public bool PinnedHostKey { get; init; }
 }
 
 public enum Direction { Local, Push, Pull }

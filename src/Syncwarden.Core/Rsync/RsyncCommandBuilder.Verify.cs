@@ -53,7 +53,8 @@ public sealed partial class RsyncCommandBuilder
     /// <summary>A dry run with itemised output, the job's options (without deletions) and filters, and ssh when remote.</summary>
     private List<string> VerifyArguments(SyncPair sync)
     {
-        var args = new List<string> { "--archive", "--secluded-args", "--dry-run", "--out-format=" + ItemizeParser.OutFormat };
+        var args = new List<string> { "--archive", "--dry-run", "--out-format=" + ItemizeParser.OutFormat };
+        AddSecludedArgs(args);
         args.AddRange(job.Options.Concat(sync.Options).Where(o => !s_deleteOptions.Contains(o)));
         AddFilters(args, sync, null);
         AddRemoteShell(args);

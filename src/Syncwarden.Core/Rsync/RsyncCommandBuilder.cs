@@ -63,7 +63,8 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
 
     public ProcessSpec Build(SyncPair sync, RsyncMode mode, RunFilters? extra = null)
     {
-        var args = new List<string> { "--archive", "--secluded-args" };
+        var args = new List<string> { "--archive" };
+        AddSecludedArgs(args);
         // rsync looks the partial dir up for every regular file it checks, changed or not (one lstat per
         // file: a quarter to a half more time for a run with nothing to do). Only a transfer can keep or
         // use a partial file, so a dry run leaves it out; except a relative one, whose name rsync also
@@ -159,7 +160,8 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     /// <summary>Lists the top level of a sync's source (to tell missing and empty sources apart).</summary>
     public ProcessSpec BuildSourceListing(SyncPair sync)
     {
-        var args = new List<string> { "--list-only", "--secluded-args", "--dirs" };
+        var args = new List<string> { "--list-only", "--dirs" };
+        AddSecludedArgs(args);
         AddRemoteShell(args);
         args.Add("--");
         args.Add(WithTrailingSlash(SourceArgument(sync)));
@@ -167,6 +169,22 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     }
 
     private void AddRemoteShell(List<string> args) => args.AddRange(RemoteShellOptions());
+
+    /// <summary>True when the job's host takes Syncwarden's restricted key (keys install): rsync reaches it through rrsync.</summary>
+    public bool ThroughRrsync => job.Direction != Direction.Local && job.HostConfig is { ManagedKey: true };
+
+    /// <summary>
+    /// --secluded-args sends the paths over the protocol instead of the command line, so no remote shell splits them.
+    /// rrsync refuses it (it must see the paths to check them) and runs no shell; rsync then backslash-escapes each
+    /// path on the command line itself, which rrsync undoes.
+    /// </summary>
+    private void AddSecludedArgs(List<string> args)
+    {
+        if (!ThroughRrsync)
+        {
+            args.Add("--secluded-args");
+        }
+    }
 
     /// <summary>--rsh (and --rsync-path) for the job's host; none for a local job.</summary>
     public IReadOnlyList<string> RemoteShellOptions()
@@ -176,7 +194,8 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
             return [];
         }
         var args = new List<string> { "--rsh=" + SshCommand.ForRsyncRemoteShell(SshCommand.BaseArguments(config.SshPath, host)) };
-        if (host.RsyncPath is { Length: > 0 } remoteRsync)
+        // Through rrsync the forced command picks the remote rsync; rrsync refuses a command that does not start with "rsync".
+        if (host.RsyncPath is { Length: > 0 } remoteRsync && !host.ManagedKey)
         {
             args.Add("--rsync-path=" + remoteRsync);
         }

@@ -84,6 +84,11 @@ internal sealed partial class SyncsStep
         {
             return;
         }
+        if (host.ManagedKey)
+        {
+            context.Log.Note($"left {partialDir} on {host.Name}: the host's key runs only rsync (keys install), not rmdir; the folder is excluded from deletions and reused by the next interrupted transfer");
+            return;
+        }
         var spec = SshCommand.Remote(context.Config.SshPath, host, RemoteCommandLine.Build([], ["rmdir", "--", partialDir]));
         var (result, _, _) = await runner.CaptureAsync(spec, context.CancellationToken).ConfigureAwait(false);
         context.Log.Note(result.ExitCode == 0 ? $"removed the empty partial folder {partialDir} on {host.Name}" : $"left {partialDir} on {host.Name} (rmdir exit {result.ExitCode}: not empty or not there); it is excluded from deletions");
