@@ -186,6 +186,21 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
         }
     }
 
+    /// <summary>
+    /// rmdir done by rsync, for a host reached through rrsync (which runs nothing else): an empty folder copied over the
+    /// destination with --delete, every name excluded but our partial folder, whose contents are excluded too; so rsync
+    /// removes that folder when it is empty and only says "cannot delete non-empty directory" otherwise.
+    /// </summary>
+    public ProcessSpec BuildPartialDirRemoval(SyncPair sync, string emptyFolder)
+    {
+        var args = new List<string> { "--recursive", "--delete", "--include=/" + PartialDir + "/", "--exclude=*" };
+        AddRemoteShell(args);
+        args.Add("--");
+        args.Add(WithTrailingSlash(emptyFolder));
+        args.Add(WithTrailingSlash(DestinationArgument(sync)));
+        return Spec(args);
+    }
+
     /// <summary>--rsh (and --rsync-path) for the job's host; none for a local job.</summary>
     public IReadOnlyList<string> RemoteShellOptions()
     {

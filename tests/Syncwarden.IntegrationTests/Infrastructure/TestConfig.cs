@@ -35,6 +35,13 @@ public sealed class TestConfig
         return this;
     }
 
+    /// <summary>Adds host <paramref name="name"/> for the server with no identity or known-hosts: the ssh defaults, or Syncwarden's managed key once installed.</summary>
+    public TestConfig HostWithoutKey(string name, SshServer server)
+    {
+        _hosts.Append($"  {name}:\n    address: {Q(server.Address)}\n    user: {Q(server.User)}\n    port: {server.Port}\n    connect-timeout: 5s\n");
+        return this;
+    }
+
     /// <summary>Adds top-level YAML (web:, email:, status-file: ...), written before hosts and jobs.</summary>
     public TestConfig TopLevel(string yaml)
     {

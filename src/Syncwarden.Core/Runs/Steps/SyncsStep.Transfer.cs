@@ -77,16 +77,28 @@ internal sealed partial class SyncsStep
     /// After a push that recovered from an interruption, removes the remote partial folder if it is
     /// empty (rmdir never removes anything else). rsync does not remove an absolute partial dir itself.
     /// </summary>
-    private async Task RemoveRemotePartialDirAsync(RunContext context, SyncPair sync)
+    private async Task RemoveRemotePartialDirAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync)
     {
         var partialDir = RsyncCommandBuilder.PartialDirFor(sync);
         if (context.Job.HostConfig is not { } host || !partialDir.StartsWith('/'))
         {
             return;
         }
-        if (host.ManagedKey)
+        if (builder.ThroughRrsync)
         {
-            context.Log.Note($"left {partialDir} on {host.Name}: the host's key runs only rsync (keys install), not rmdir; the folder is excluded from deletions and reused by the next interrupted transfer");
+            // The host's key runs rsync only: rsync removes the folder if it is empty.
+            var empty = Directory.CreateTempSubdirectory("syncwarden-empty-");
+            try
+            {
+                var (removal, _, removalErr) = await runner.CaptureAsync(builder.BuildPartialDirRemoval(sync, empty.FullName), context.CancellationToken).ConfigureAwait(false);
+                context.Log.Note(removal.ExitCode != 0 ? $"left {partialDir} on {host.Name} (rsync exit {removal.ExitCode}: {removalErr.Trim()}); it is excluded from deletions"
+                    : removalErr.Contains("non-empty", StringComparison.Ordinal) ? $"left {partialDir} on {host.Name}: it holds interrupted files for the next run"
+                    : $"removed the empty partial folder {partialDir} on {host.Name} (through rsync)");
+            }
+            finally
+            {
+                empty.Delete(recursive: true);
+            }
             return;
         }
         var spec = SshCommand.Remote(context.Config.SshPath, host, RemoteCommandLine.Build([], ["rmdir", "--", partialDir]));

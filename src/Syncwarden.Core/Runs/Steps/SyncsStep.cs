@@ -122,9 +122,10 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
                 {
                     SyncChecks.RemoveEmptyTempDirs(sync.Destination);
                 }
-                else if (outcome.Class != ExitCodeClass.Failure && (attempt > 0 || PreviousRunWasInterrupted(job)))
+                else if (outcome.Class != ExitCodeClass.Failure && (builder.ThroughRrsync || attempt > 0 || PreviousRunWasInterrupted(job)))
                 {
-                    await RemoveRemotePartialDirAsync(context, sync).ConfigureAwait(false);
+                    // rrsync makes the partial folder on every push (it creates it before rsync may need it).
+                    await RemoveRemotePartialDirAsync(context, builder, sync).ConfigureAwait(false);
                 }
             }
             if (outcome.Class != ExitCodeClass.Failure || outcome.Cancelled || !outcome.NetworkClass || attempt >= job.Retries.Count)
