@@ -16,6 +16,15 @@ internal sealed class Verifier(SyncwardenConfig config, ProcessRunner runner)
 {
     public async Task<VerifyRecord> VerifyAsync(JobConfig job, double percent, int seed, CancellationToken cancellationToken)
     {
+        if (Ssh.RestrictedKey.FullLoginFeatures(config, job, verify: true) is { Count: > 0 } needs)
+        {
+            // Not tried through rrsync: it is refused with what to do rather than failing half-way.
+            return new VerifyRecord
+            {
+                Job = job.Name, StartedAt = default, SamplePercent = percent, Seed = seed, Result = VerifyResult.Failed,
+                Error = $"job '{job.Name}' cannot be verified with its host's key, which is restricted to rsync (keys install): {string.Join("; ", needs)}; give the host its own identity: with a full login to verify it",
+            };
+        }
         var builder = new RsyncCommandBuilder(config, job);
         var random = new Random(seed);
         var work = Directory.CreateTempSubdirectory("syncwarden-verify-");

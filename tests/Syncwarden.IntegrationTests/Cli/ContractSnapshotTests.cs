@@ -51,6 +51,10 @@ public sealed class ContractSnapshotTests
     [InlineData("snapshots list")]
     [InlineData("snapshots prune")]
     [InlineData("restore")]
+    [InlineData("keys")]
+    [InlineData("keys init")]
+    [InlineData("keys install")]
+    [InlineData("keys list")]
     public async Task Help_text_matches_the_snapshot(string command)
     {
         var args = command.Length == 0 ? new[] { "--help" } : [.. command.Split(' '), "--help"];
