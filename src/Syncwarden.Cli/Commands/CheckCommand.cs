@@ -64,10 +64,11 @@ internal static class CheckCommand
         {
             var key = host.ManagedKey ? $"managed key {host.Identity} (restricted to rsync by keys install)"
                 : host.Identity is { } identity ? $"key {identity} (identity:)"
-                : Ssh.ManagedKeys.InUse(config.StateDir, host.Name) || !File.Exists(Ssh.ManagedKeys.PrivateKey(config.StateDir, host.Name)) ? "ssh's own keys (agent, ~/.ssh)"
-                : "ssh's own keys (agent, ~/.ssh); a managed key exists but is not installed: syncwarden keys install " + host.Name;
+                : "ssh's own keys (agent, ~/.ssh)";
             var knownHosts = host.PinnedHostKey ? $"pinned host key in {host.KnownHosts}" : host.KnownHosts is { } file ? $"known_hosts {file}" : "ssh's own known_hosts";
-            yield return $"host {host.Name}: {key}, {knownHosts}";
+            var pending = !host.ManagedKey && host.Identity is null && File.Exists(Ssh.ManagedKeys.PrivateKey(config.StateDir, host.Name))
+                ? "; a managed key exists but is not installed: syncwarden keys install " + host.Name : "";
+            yield return $"host {host.Name}: {key}, {knownHosts}{pending}";
             if (host.ManagedKey)
             {
                 foreach (var note in KeysCommand.FullLoginNotes(config, host.Name))
