@@ -32,6 +32,18 @@ internal sealed class TlsBed : IAsyncDisposable
         keys.EnsureSuccess("keys psk");
     }
 
+    /// <summary>A key, job <paramref name="job"/> pushing <paramref name="source"/>'s contents to <paramref name="destination"/> on <see cref="Host"/>, and serve started.</summary>
+    public async Task<RunningProcess> ServePushAsync(string job, string source, string destination, string syncOptions = "")
+    {
+        await CreateKeyAsync();
+        Config.Job(job, $$"""
+            direction: push
+            host: {{Host}}
+            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(destination)}}, options: [{{syncOptions}}] }]
+            """);
+        return await StartServeAsync();
+    }
+
     /// <summary>Starts <c>serve</c> and waits (bounded) until it says it is serving; the test fails with its output otherwise.</summary>
     public async Task<RunningProcess> StartServeAsync()
     {

@@ -83,13 +83,7 @@ public sealed class TlsTransportTests
         File.WriteAllText(Path.Combine(source, "secret.txt"), string.Concat(Enumerable.Repeat(canary + "\n", 200)));
         var replica = dir.CreateSubdirectory("replica");
         await using var bed = new TlsBed(dir);
-        await bed.CreateKeyAsync();
-        bed.Config.Job("nightly", $$"""
-            direction: push
-            host: {{TlsBed.Host}}
-            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}} }]
-            """);
-        await bed.StartServeAsync();
+        await bed.ServePushAsync("nightly", source, replica);
         var pcap = dir.Combine("tls.pcap");
         var tcpdump = TestProcess.Start("tcpdump", ["-i", "lo", "-n", "-U", "-s", "0", "-w", pcap, "tcp port " + bed.Port]);
         await using (tcpdump)
@@ -122,13 +116,7 @@ public sealed class TlsTransportTests
         var source = new TreeBuilder(dir.CreateSubdirectory("src")).File("a.txt", 1000).Root;
         var replica = dir.CreateSubdirectory("replica");
         await using var bed = new TlsBed(dir);
-        await bed.CreateKeyAsync();
-        bed.Config.Job("nightly", $$"""
-            direction: push
-            host: {{TlsBed.Host}}
-            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}} }]
-            """);
-        var serve = await bed.StartServeAsync();
+        var serve = await bed.ServePushAsync("nightly", source, replica);
         (await bed.Config.RunCliAsync("run", "nightly")).EnsureSuccess("run over rsync-tls");
         var children = ProcFs.DescendantsOf(serve.ProcessId);
         var stunnelAndRsync = children.Select(ProcFs.CommandLine).OfType<IReadOnlyList<string>>().Select(a => Path.GetFileName(a[0])).ToList();
@@ -158,13 +146,7 @@ public sealed class TlsTransportTests
         var replica = dir.CreateSubdirectory("data", "replica");
         var outside = dir.CreateSubdirectory("outside");
         await using var bed = new TlsBed(dir);
-        await bed.CreateKeyAsync();
-        bed.Config.Job("nightly", $$"""
-            direction: push
-            host: {{TlsBed.Host}}
-            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}} }]
-            """);
-        await bed.StartServeAsync();
+        await bed.ServePushAsync("nightly", source, replica);
         (await bed.Config.RunCliAsync("run", "nightly")).EnsureSuccess("run over rsync-tls");
         File.CreateSymbolicLink(Path.Combine(replica, "escape"), outside);
         string[] connection = ["--rsh=stunnel4 " + Path.Combine(bed.Config.StateDir, "tls", "client-receiver.conf"), "--password-file=" + bed.PskFile];
@@ -192,13 +174,7 @@ public sealed class TlsTransportTests
         var source = dir.CreateSubdirectory("src");
         var replica = new TreeBuilder(dir.CreateSubdirectory("replica")).File("keep.txt", 100).Root;
         await using var bed = new TlsBed(dir);
-        await bed.CreateKeyAsync();
-        bed.Config.Job("nightly", $$"""
-            direction: push
-            host: {{TlsBed.Host}}
-            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}}, options: [--delete] }]
-            """);
-        await bed.StartServeAsync();
+        await bed.ServePushAsync("nightly", source, replica, "--delete");
 
         // Act
         var run = await bed.Config.RunCliAsync("run", "nightly", "--json");
