@@ -80,12 +80,13 @@ public sealed class TlsTransportTests
         using var dir = new TempDir("tls-capture");
         var canary = "SYNCWARDEN-PLAINTEXT-CANARY-" + Guid.NewGuid().ToString("N");
         var source = dir.CreateSubdirectory("src");
-        File.WriteAllText(Path.Combine(source, "secret.txt"), string.Concat(Enumerable.Repeat(canary + "\n", 200)));
+        var content = string.Concat(Enumerable.Repeat(canary + "\n", 200));
+        File.WriteAllText(Path.Combine(source, "secret.txt"), content);
         var replica = dir.CreateSubdirectory("replica");
         await using var bed = new TlsBed(dir);
         await bed.ServePushAsync("nightly", source, replica);
         var pcap = dir.Combine("tls.pcap");
-        var tcpdump = TestProcess.Start("tcpdump", ["-i", "lo", "-n", "-U", "-s", "0", "-w", pcap, "tcp port " + bed.Port]);
+        var tcpdump = TestProcess.Start("tcpdump", ["-i", "lo", "-n", "--immediate-mode", "-U", "-s", "0", "-w", pcap, "tcp port " + bed.Port]);
         await using (tcpdump)
         {
             await WaitForAsync(() => tcpdump.StandardErrorSoFar.Contains("listening on", StringComparison.Ordinal) || tcpdump.HasExited);
@@ -93,6 +94,8 @@ public sealed class TlsTransportTests
 
             // Act
             var run = await bed.Config.RunCliAsync("run", "nightly", "--json");
+            // Packets reach the file a moment after they crossed (a loaded machine); wait for them, bounded.
+            await WaitForAsync(() => new FileInfo(pcap).Length > content.Length);
             await tcpdump.StopAsync("INT", TimeSpan.FromSeconds(10));
 
             // Assert
@@ -100,7 +103,7 @@ public sealed class TlsTransportTests
             File.ReadAllText(Path.Combine(replica, "secret.txt")).Should().Contain(canary, "the content did cross");
         }
         var captured = File.ReadAllBytes(pcap);
-        captured.Length.Should().BeGreaterThan(2000, "the transfer was captured");
+        captured.Length.Should().BeGreaterThan(content.Length, "the whole transfer, the file's bytes encrypted among them, was captured");
         IndexOf(captured, Encoding.ASCII.GetBytes(canary)).Should().Be(-1, "no plaintext of the file crossed the TLS port");
         IndexOf(captured, Encoding.ASCII.GetBytes("@RSYNCD")).Should().Be(-1, "not even rsync's greeting");
         IndexOf(captured, [0x17, 0x03, 0x03]).Should().BeGreaterThan(0, "TLS application data records crossed");
@@ -183,6 +186,44 @@ public sealed class TlsTransportTests
         run.ExitCode.Should().Be(1, run.ToString());
         RunOutput.Parse(run).Error.Should().Contain("is empty; refusing to run with --delete");
         File.Exists(Path.Combine(replica, "keep.txt")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Interrupted_push_keeps_its_partial_file_in_the_module_and_the_rerun_completes()
+    {
+        // Arrange: a slow push (4000 KiB/s) of a 40 MB file between small ones.
+        using var dir = new TempDir("tls-resume");
+        var source = dir.CreateSubdirectory("src");
+        Resilience.Interruption.BuildSource(source);
+        var replica = dir.CreateSubdirectory("replica");
+        await using var bed = new TlsBed(dir);
+        await bed.CreateKeyAsync();
+        bed.Config.Job("slow", $$"""
+            direction: push
+            host: {{TlsBed.Host}}
+            bandwidth: 4000
+            retries: { count: 0 }
+            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}} }]
+            """);
+        await bed.StartServeAsync();
+        await using var cli = await bed.Config.StartCliAsync("run", "slow", "--json");
+        await Resilience.Interruption.WaitUntilAsync(() => Resilience.Interruption.BytesUnder(replica) > 8_000_000, "the daemon writing the big file", cli);
+
+        // Act: stop the run (SIGTERM: rsync stops, the daemon keeps what it received), then run again.
+        await cli.TerminateAsync();
+        var interrupted = await cli.WaitAsync(TimeSpan.FromSeconds(60));
+        await WaitForAsync(() => Resilience.Interruption.BytesUnder(Path.Combine(replica, ".syncwarden-partial")) > 4_000_000);
+        var kept = Resilience.Interruption.BytesUnder(Path.Combine(replica, ".syncwarden-partial"));
+        var rerun = await bed.Config.RunCliAsync(TimeSpan.FromSeconds(120), "run", "slow", "--json");
+
+        // Assert
+        interrupted.ExitCode.Should().Be(1, interrupted.ToString());
+        kept.Should().BeGreaterThan(4_000_000, "the partial file is kept at the module's root, " + RunOutput.Parse(interrupted).Log);
+        rerun.ExitCode.Should().Be(0, rerun.ToString());
+        // Without a remote shell the emptied partial folder cannot be removed; it is excluded from transfers and deletions.
+        (await TreeComparer.DescribeDifferencesAsync(source, replica)).Should().OnlyContain(d => d.EndsWith("/.syncwarden-partial", StringComparison.Ordinal) || d.EndsWith(": .syncwarden-partial", StringComparison.Ordinal));
+        Resilience.Interruption.CorruptFinalFiles(source, replica).Should().BeEmpty();
+        RunOutput.Parse(rerun).Log.Should().MatchRegex(@"Matched data: [1-9][0-9,]* bytes", "the rerun resumed from the partial file");
     }
 
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
