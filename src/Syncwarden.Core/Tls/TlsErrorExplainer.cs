@@ -29,6 +29,11 @@ public static class TlsErrorExplainer
             return (SshProblem.Unreachable,
                 $"host '{host.Name}' ({target}) is unreachable over rsync-tls: {Detail(unreachable)}; is `syncwarden serve` running there and the TLS port open?");
         }
+        if (stderrLines.Any(l => l.StartsWith("@ERROR: chroot failed", StringComparison.Ordinal)))
+        {
+            return (SshProblem.None,
+                $"host '{host.Name}' ({target}) cannot enter this sync's folder (rsync daemon: chroot failed): it is missing there (an unmounted disk?); create it, or restart `syncwarden serve`, which creates it when its parent exists");
+        }
         if (stderrLines.FirstOrDefault(l => l.StartsWith("@ERROR: Unknown module", StringComparison.Ordinal)) is { } unknown)
         {
             return (SshProblem.None,

@@ -105,6 +105,7 @@ public sealed class TlsTransportBuilderTests : IDisposable
     [InlineData("@ERROR: auth failed on module up.1", "Authentication", "TLS pre-shared key refused by 192.0.2.7:8874")]
     [InlineData("2026.12.01 19:20:30 LOG3[0]: s_connect: connect 192.0.2.7:8874: Connection refused (111)", "Unreachable", "is unreachable over rsync-tls: s_connect: connect 192.0.2.7:8874: Connection refused (111)")]
     [InlineData("@ERROR: Unknown module 'up.9'", "None", "does not serve this sync's module")]
+    [InlineData("@ERROR: chroot failed", "None", "cannot enter this sync's folder")]
     public void Stunnel_and_rsync_words_become_what_to_fix(string line, string problem, string message)
     {
         var config = Config(Jobs);
