@@ -70,6 +70,7 @@ internal static class CliApp
         root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(NotifyCommand.Create());
         root.Subcommands.Add(DeviceCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         foreach (var help in root.Options.OfType<HelpOption>())

@@ -12,10 +12,11 @@ internal static class KeysCommand
 {
     public static Command Create()
     {
-        var command = new Command("keys", "Syncwarden's own ssh key per host, restricted on the host to rsync under the host's job folders");
+        var command = new Command("keys", "Syncwarden's own ssh key per host (restricted on the host to rsync under the host's job folders), and pre-shared keys for rsync-tls");
         command.Subcommands.Add(CreateInit());
         command.Subcommands.Add(CreateInstall());
         command.Subcommands.Add(CreateList());
+        command.Subcommands.Add(KeysPskCommand.Create());
         return command;
     }
 

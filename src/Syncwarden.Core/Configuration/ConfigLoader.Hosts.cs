@@ -6,7 +6,7 @@ namespace Syncwarden.Configuration;
 public static partial class ConfigLoader
 {
     private static readonly string[] HostKeys =
-        ["address", "user", "port", "identity", "known-hosts", "host-key-checking", "connect-timeout", "ssh-options", "rsync-path"];
+        ["address", "user", "port", "identity", "known-hosts", "host-key-checking", "connect-timeout", "ssh-options", "rsync-path", "transport", "tls"];
 
     private static readonly (string, HostKeyChecking)[] HostKeyCheckingValues =
         [("yes", HostKeyChecking.Yes), ("accept-new", HostKeyChecking.AcceptNew), ("no", HostKeyChecking.No)];
@@ -97,7 +97,7 @@ public static partial class ConfigLoader
         {
             host = host with { RsyncPath = r };
         }
-        return host;
+        return BindTransport(map, host, reader);
     }
 
     private static List<string>? BindSshOptions(YamlNode node, string path, ConfigReader reader)

@@ -12,7 +12,7 @@ public static partial class ConfigLoader
 
     public static string DefaultPath => "/etc/syncwarden/syncwarden.yaml";
 
-    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "hosts", "jobs", "daemon", "power", "web", "status-file", .. NotificationKeys];
+    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "stunnel-path", "hosts", "jobs", "daemon", "power", "web", "status-file", .. NotificationKeys];
     private static readonly string[] LogKeys = ["file", "level"];
     private static readonly string[] RunLogKeys = ["keep"];
 
@@ -124,6 +124,7 @@ public static partial class ConfigLoader
             if (checkPermissions)
             {
                 CheckSecretsPermissions(root, sourceFile, reader);
+                CheckPskFiles(root, reader);
             }
             config = BindRoot(root, reader);
         }
@@ -159,6 +160,10 @@ public static partial class ConfigLoader
         if (top.Get("ssh-path") is { } ssh && reader.LocalPath(ssh, top.PathOf("ssh-path"), "ssh-path: /usr/bin/ssh", "/usr/bin/ssh", program: true) is { } p)
         {
             config = config with { SshPath = p };
+        }
+        if (top.Get("stunnel-path") is { } stunnel && reader.LocalPath(stunnel, top.PathOf("stunnel-path"), "stunnel-path: /usr/bin/stunnel4", "/usr/bin/stunnel4", program: true) is { } st)
+        {
+            config = config with { StunnelPath = st };
         }
         if (top.Get("log") is { } log)
         {

@@ -11,6 +11,8 @@ public sealed record SyncwardenConfig
     public string RsyncPath { get; init; } = "rsync";
     /// <summary>Local ssh client binary.</summary>
     public string SshPath { get; init; } = "ssh";
+    /// <summary>Local stunnel binary (Debian's stunnel4), for hosts with transport rsync-tls.</summary>
+    public string StunnelPath { get; init; } = "stunnel4";
     public IReadOnlyDictionary<string, HostConfig> Hosts { get; init; } = new Dictionary<string, HostConfig>();
     /// <summary>Jobs in file order.</summary>
     public IReadOnlyList<JobConfig> Jobs { get; init; } = [];
@@ -56,7 +58,7 @@ public sealed record RunLogSettings
 
 public enum HostKeyChecking { Yes, AcceptNew, No }
 
-public sealed record HostConfig
+public sealed partial record HostConfig
 {
     public required string Name { get; init; }
     public required string Address { get; init; }

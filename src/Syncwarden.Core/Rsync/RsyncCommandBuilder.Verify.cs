@@ -1,6 +1,5 @@
 using Syncwarden.Configuration;
 using Syncwarden.Processes;
-using Syncwarden.Ssh;
 
 namespace Syncwarden.Rsync;
 
@@ -31,7 +30,7 @@ public sealed partial class RsyncCommandBuilder
         args.Insert(0, "--from0");
         args.Insert(0, "--files-from=" + fileList);
         args.Add(VerifyBase(sync));
-        args.Add(WithTrailingSlash(job.Direction == Direction.Push && job.HostConfig is { } host ? SshCommand.RemoteSpec(host, replica) : replica));
+        args.Add(WithTrailingSlash(job.Direction == Direction.Push && job.HostConfig is not null ? RemotePath(replica) : replica));
         return Spec(args) with { OutputBatchDelay = OutputBatchDelay };
     }
 
@@ -47,7 +46,7 @@ public sealed partial class RsyncCommandBuilder
         }
         var slash = sync.Source.LastIndexOf('/');
         var parent = slash < 0 ? "./" : sync.Source[..(slash + 1)];
-        return job.Direction == Direction.Pull && job.HostConfig is { } host ? SshCommand.RemoteSpec(host, parent) : parent;
+        return job.Direction == Direction.Pull && job.HostConfig is not null ? RemotePath(parent) : parent;
     }
 
     /// <summary>A dry run with itemised output, the job's options (without deletions) and filters, and ssh when remote.</summary>

@@ -69,7 +69,8 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
         // file: a quarter to a half more time for a run with nothing to do). Only a transfer can keep or
         // use a partial file, so a dry run leaves it out; except a relative one, whose name rsync also
         // excludes in every folder, so a dry run with --delete does not count those folders as deletions.
-        var partialDir = PartialDirFor(sync);
+        // Over rsync-tls the receiving daemon is chrooted to the module (the destination): "/" is its root.
+        var partialDir = UsesTls && job.Direction == Direction.Push ? "/" + PartialDir : PartialDirFor(sync);
         if (job.Resume && (mode == RsyncMode.Transfer || !partialDir.StartsWith('/')))
         {
             args.Add("--partial-dir=" + partialDir);
@@ -162,7 +163,11 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     {
         var args = new List<string> { "--list-only", "--dirs" };
         AddSecludedArgs(args);
-        AddRemoteShell(args);
+        // Only a pull's source is remote (rsync-tls's --password-file is refused for a local listing).
+        if (job.Direction == Direction.Pull)
+        {
+            AddRemoteShell(args);
+        }
         args.Add("--");
         args.Add(WithTrailingSlash(SourceArgument(sync)));
         return Spec(args);
@@ -201,12 +206,19 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
         return Spec(args);
     }
 
-    /// <summary>--rsh (and --rsync-path) for the job's host; none for a local job.</summary>
+    /// <summary>True when the job reaches its host's rsync daemon over TLS (no remote shell).</summary>
+    public bool UsesTls => job.Direction != Direction.Local && job.HostConfig is { UsesTls: true };
+
+    /// <summary>--rsh (and --rsync-path) for the job's host; none for a local job. Over rsync-tls: stunnel and the key.</summary>
     public IReadOnlyList<string> RemoteShellOptions()
     {
         if (job.HostConfig is not { } host || job.Direction == Direction.Local)
         {
             return [];
+        }
+        if (host.UsesTls)
+        {
+            return Tls.TlsClient.RsyncOptions(config, host);
         }
         var args = new List<string> { "--rsh=" + SshCommand.ForRsyncRemoteShell(SshCommand.BaseArguments(config.SshPath, host)) };
         // Through rrsync the forced command picks the remote rsync; rrsync refuses a command that does not start with "rsync".
@@ -218,10 +230,17 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     }
 
     public string SourceArgument(SyncPair sync) =>
-        job.Direction == Direction.Pull && job.HostConfig is { } host ? SshCommand.RemoteSpec(host, sync.Source) : sync.Source;
+        job.Direction == Direction.Pull && job.HostConfig is not null ? RemotePath(sync.Source) : sync.Source;
 
     public string DestinationArgument(SyncPair sync) =>
-        job.Direction == Direction.Push && job.HostConfig is { } host ? SshCommand.RemoteSpec(host, sync.Destination) : sync.Destination;
+        job.Direction == Direction.Push && job.HostConfig is not null ? RemotePath(sync.Destination) : sync.Destination;
+
+    /// <summary>A path on the job's host as rsync names it: host:path over ssh, syncwarden@host::module/rest over rsync-tls.</summary>
+    public string RemotePath(string path)
+    {
+        var host = job.HostConfig ?? throw new InvalidOperationException($"job '{job.Name}' has no host");
+        return host.UsesTls ? Tls.TlsModules.RemoteSpec(job, host, path) : SshCommand.RemoteSpec(host, path);
+    }
 
     private static string WithTrailingSlash(string path) => path.EndsWith('/') ? path : path + "/";
 }

@@ -14,7 +14,7 @@ internal static class FailureText
     public static (string Message, SshProblem Ssh) Explain(JobConfig job, IReadOnlyList<string> stderrLines, int exitCode)
     {
         if (job.HostConfig is { } host && job.Direction != Direction.Local
-            && SshErrorExplainer.Explain(string.Join('\n', stderrLines), host) is ({ } problem and not SshProblem.None, { } explained))
+            && (host.UsesTls ? Tls.TlsErrorExplainer.Explain(stderrLines, host) : SshErrorExplainer.Explain(string.Join('\n', stderrLines), host)) is (var problem, { } explained))
         {
             return (explained, problem);
         }

@@ -79,7 +79,7 @@ public static class ManagedKeys
         foreach (var (name, host) in config.Hosts)
         {
             var resolved = host;
-            if (host.Identity is null && host.Address.Length > 0 && InUse(config.StateDir, name))
+            if (host.Identity is null && !host.UsesTls && host.Address.Length > 0 && InUse(config.StateDir, name))
             {
                 resolved = resolved with { Identity = PrivateKey(config.StateDir, name), ManagedKey = true };
                 if (host.KnownHosts is null)

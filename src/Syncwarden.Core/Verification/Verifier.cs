@@ -26,6 +26,15 @@ internal sealed class Verifier(SyncwardenConfig config, ProcessRunner runner)
             };
         }
         var builder = new RsyncCommandBuilder(config, job);
+        if (builder.UsesTls)
+        {
+            // A push module is write only and a pull module's parent is not served: verify needs the remote shell of ssh.
+            return new VerifyRecord
+            {
+                Job = job.Name, StartedAt = default, SamplePercent = percent, Seed = seed, Result = VerifyResult.Failed,
+                Error = $"verify needs a remote shell, and host '{job.Host}' has transport: rsync-tls; nothing was compared",
+            };
+        }
         var random = new Random(seed);
         var work = Directory.CreateTempSubdirectory("syncwarden-verify-");
         var record = new VerifyRecord { Job = job.Name, StartedAt = default, SamplePercent = percent, Seed = seed };

@@ -46,6 +46,8 @@ public sealed class ContractSnapshotTests
     [InlineData("notify test")]
     [InlineData("device")]
     [InlineData("device list")]
+    [InlineData("serve")]
+    [InlineData("keys psk")]
     [InlineData("device udev-rules")]
     [InlineData("snapshots")]
     [InlineData("snapshots list")]

@@ -42,6 +42,14 @@ public sealed class TestConfig
         return this;
     }
 
+    /// <summary>Adds host <paramref name="name"/> reached over rsync-tls: <c>syncwarden serve</c> on 127.0.0.1:<paramref name="port"/> with the key file.</summary>
+    public TestConfig TlsHost(string name, int port, string pskFile)
+    {
+        _hosts.Append($"  {name}:\n    address: 127.0.0.1\n    connect-timeout: 5s\n    transport: rsync-tls\n")
+              .Append($"    tls: {{ port: {port}, psk-file: {Q(pskFile)}, listen: 127.0.0.1 }}\n");
+        return this;
+    }
+
     /// <summary>Adds top-level YAML (web:, email:, status-file: ...), written before hosts and jobs.</summary>
     public TestConfig TopLevel(string yaml)
     {

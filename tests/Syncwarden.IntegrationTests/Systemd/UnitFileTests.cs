@@ -10,7 +10,7 @@ namespace Syncwarden.IntegrationTests.Systemd;
 /// </summary>
 public sealed class UnitFileTests
 {
-    public static TheoryData<string> Units => new() { "syncwarden@.service", "syncwarden.service", "syncwarden-device@.service" };
+    public static TheoryData<string> Units => new() { "syncwarden@.service", "syncwarden.service", "syncwarden-device@.service", "syncwarden-serve.service" };
 
     [Theory]
     [MemberData(nameof(Units))]

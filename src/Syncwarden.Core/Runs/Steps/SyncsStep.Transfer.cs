@@ -19,7 +19,7 @@ internal sealed partial class SyncsStep
         var stdout = new RsyncLineSplitter((SegmentHandler)output.Segment);
         var stderr = new RsyncLineSplitter((segment, _) =>
         {
-            if (segment.IsEmpty)
+            if (segment.IsEmpty || (builder.UsesTls && Tls.TlsClient.IsNoise(segment)))
             {
                 return;
             }
@@ -80,7 +80,8 @@ internal sealed partial class SyncsStep
     private async Task RemoveRemotePartialDirAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync)
     {
         var partialDir = RsyncCommandBuilder.PartialDirFor(sync);
-        if (context.Job.HostConfig is not { } host || !partialDir.StartsWith('/'))
+        // Over rsync-tls there is no remote shell to run rmdir; the empty folder stays, excluded from deletions.
+        if (context.Job.HostConfig is not { } host || host.UsesTls || !partialDir.StartsWith('/'))
         {
             return;
         }

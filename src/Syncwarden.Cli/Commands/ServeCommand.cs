@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Syncwarden.Cli.Output;
+using Syncwarden.Processes;
+using Syncwarden.Tls;
+
+namespace Syncwarden.Cli.Commands;
+
+/// <summary>
+/// The receiving side of rsync-tls, in the foreground (a systemd service): an rsync daemon on loopback behind stunnel,
+/// one module per sync that the configuration's jobs push to (write only) or pull from (read only) this host.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>Names the host serve runs as when no argument is given (else the short host name).</summary>
+    public const string ThisHostVariable = "SYNCWARDEN_THIS_HOST";
+
+    public static Command Create()
+    {
+        var hostArg = new Argument<string?>("host")
+        {
+            Description = $"The configured host this machine is (default: ${ThisHostVariable}, else the short host name)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("serve", "Receive rsync-tls transfers for HOST: run an rsync daemon on loopback behind stunnel until SIGTERM");
+        command.Arguments.Add(hostArg);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var config = CliContext.LoadConfig(parse);
+            var hostName = parse.GetValue(hostArg) ?? DefaultHost();
+            using var stop = new CancellationTokenSource();
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            // Sources: SIGTERM/SIGINT and the command line's own cancellation.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            using var provider = new ConsoleLoggerProvider(config.Log, new StderrLine(Console.Error));
+            var logger = provider.CreateLogger("serve");
+            var server = new TlsServer(config, new ProcessRunner(logger), logger);
+            try
+            {
+                await server.RunAsync(hostName, message => Console.Error.WriteLine("syncwarden: " + message), linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (linked.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("syncwarden: serve stopped");
+                return CliApp.Ok;
+            }
+            catch (TlsServeException ex)
+            {
+                throw new UserError(ex.Message, CliApp.Failed);
+            }
+            Console.Error.WriteLine("syncwarden: serve stopped");
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static string DefaultHost() =>
+        Environment.GetEnvironmentVariable(ThisHostVariable) is { Length: > 0 } name ? name : Environment.MachineName.Split('.')[0];
+}
