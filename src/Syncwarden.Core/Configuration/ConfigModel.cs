@@ -24,6 +24,8 @@ public sealed record SyncwardenConfig
     public string StatusFilePath => StatusFile.Path ?? System.IO.Path.Combine(StateDir, "status.json");
     /// <summary>The global email:, webhooks: and ping: sections.</summary>
     public NotificationSettings Notifications { get; init; } = new();
+    /// <summary>The warm standby pair; null when the file has no standby: section.</summary>
+    public StandbySettings? Standby { get; init; }
 
     public JobConfig? FindJob(string name) => Jobs.FirstOrDefault(j => j.Name == name);
 }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Syncwarden.Configuration;
+
+namespace Syncwarden.Standby;
+
+/// <summary>
+/// Reads and replaces <c>STATE-DIR/standby.json</c> and the markers in this machine's own data folders. Every write
+/// goes to a temporary file first and is renamed over the old one, so a crash leaves the old state or the new, never
+/// half of one.
+/// </summary>
+public sealed class StandbyStore(SyncwardenConfig config, TimeProvider time)
+{
+    public const string FileName = "standby.json";
+
+    public string PathOfState => Path.Combine(config.StateDir, FileName);
+
+    public StandbySettings Settings => config.Standby ?? throw new InvalidOperationException("the configuration has no standby: section");
+
+    /// <summary>The stored state, or the initial one (configured roles, epoch 1) when none was stored yet.</summary>
+    public StandbyState Load()
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize(File.ReadAllText(PathOfState), StandbyJson.Readable.StandbyState) is { } state)
+            {
+                return state;
+            }
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Never changed: the configured roles hold.
+        }
+        catch (JsonException ex)
+        {
+            throw new IOException($"the role store {PathOfState} is damaged ({ex.Message}); restore it from the other machine's status, or delete it to start again from the configured roles and epoch 1", ex);
+        }
+        return StandbyState.Initial(Settings, time.GetUtcNow());
+    }
+
+    public void Save(StandbyState state)
+    {
+        Directory.CreateDirectory(config.StateDir);
+        WriteAtomically(PathOfState, JsonSerializer.Serialize(state, StandbyJson.Readable.StandbyState));
+    }
+
+    /// <summary>The marker in each of this machine's data folders (null where there is none), in the order of the syncs.</summary>
+    public IReadOnlyList<StandbyMarker?> LocalMarkers() => [.. Settings.LocalPaths.Select(ReadMarker)];
+
+    public static StandbyMarker? ReadMarker(string folder)
+    {
+        try
+        {
+            return StandbyMarker.Parse(File.ReadAllText(StandbyMarker.PathIn(folder)));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes <paramref name="marker"/> into every one of this machine's data folders that exists.</summary>
+    public void WriteLocalMarkers(StandbyMarker marker)
+    {
+        foreach (var folder in Settings.LocalPaths.Where(Directory.Exists))
+        {
+            WriteAtomically(StandbyMarker.PathIn(folder), marker.ToJson());
+        }
+    }
+
+    /// <summary>A folder of the state dir for marker files on their way to the peer.</summary>
+    public string OutgoingFolder()
+    {
+        var folder = Path.Combine(config.StateDir, "standby");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    internal static void WriteAtomically(string path, string text)
+    {
+        var temp = path + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(text);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+}
