@@ -70,6 +70,9 @@ internal static class CliApp
         root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(NotifyCommand.Create());
         root.Subcommands.Add(DeviceCommand.Create());
+        root.Subcommands.Add(PromoteCommand.Create());
+        root.Subcommands.Add(RejoinCommand.Create());
+        root.Subcommands.Add(SwitchoverCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         foreach (var help in root.Options.OfType<HelpOption>())
         {

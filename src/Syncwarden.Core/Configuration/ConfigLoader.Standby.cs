@@ -11,7 +11,7 @@ public static partial class ConfigLoader
     private static readonly string[] StandbyKeys =
     [
         "primary", "standby", "schedule", "every", "catch-up", "timeout", "syncs", "exclude", "options", "databases", "dump-dir",
-        "promote-hooks", "stop-hooks", "max-lag", "handover-timeout",
+        "promote-hooks", "stop-hooks", "max-lag", "handover-timeout", "io-timeout",
     ];
 
     private const string StandbyExample = "standby: { primary: alpha, standby: beta, every: { minutes: 15 }, syncs: [{ source: /srv/data, destination: /srv/data }] }";
@@ -81,6 +81,9 @@ public static partial class ConfigLoader
             Exclude = ["/" + StandbyMarker.FileName, .. OptionalTextList(map, "exclude", "exclude: ['*.tmp']", reader) ?? []],
             Options = ["--delete", .. map.Get("options") is { } options ? BindStandbyOptions(options, map.PathOf("options"), reader) : []],
         };
+        // A push whose link was cut must end rather than resume into a standby that was promoted meanwhile.
+        var ioTimeout = map.Get("io-timeout") is { } io && reader.Duration(io, map.PathOf("io-timeout"), allowZero: false, "io-timeout: 2m") is { } iot ? iot : StandbySettings.DefaultIoTimeout;
+        job = job with { Options = [.. job.Options, "--timeout=" + ((long)Math.Ceiling(ioTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)] };
         job = BindSchedule(map, job, reader);
         if (map.Get("timeout") is { } timeout && reader.Duration(timeout, map.PathOf("timeout"), allowZero: false, "timeout: 6h") is { } t)
         {

@@ -18,6 +18,9 @@ public sealed record StandbySettings
     /// <summary>How long switchover waits for the peer to confirm the handover.</summary>
     public static readonly TimeSpan DefaultHandoverTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>rsync's --timeout for the pair's pushes: a push stalled this long (a cut link) ends.</summary>
+    public static readonly TimeSpan DefaultIoTimeout = TimeSpan.FromMinutes(2);
+
     /// <summary>The entry of hosts: that is the configured primary.</summary>
     public required string Primary { get; init; }
 

@@ -37,6 +37,18 @@ public sealed class StandbyStore(SyncwardenConfig config, TimeProvider time)
         return StandbyState.Initial(Settings, time.GetUtcNow());
     }
 
+    /// <summary>Like <see cref="Load"/>, but stores the initial state when there was none, so the standby's lag counts from its first look.</summary>
+    public StandbyState LoadOrInitialize()
+    {
+        if (File.Exists(PathOfState))
+        {
+            return Load();
+        }
+        var initial = Load();
+        Save(initial);
+        return initial;
+    }
+
     public void Save(StandbyState state)
     {
         Directory.CreateDirectory(config.StateDir);

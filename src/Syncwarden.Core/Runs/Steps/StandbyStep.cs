@@ -26,7 +26,7 @@ internal sealed class StandbyStep(ProcessRunner runner, ILogger logger) : IRunSt
             return null;
         }
         var store = new StandbyStore(context.Config, context.Time);
-        var state = store.Load();
+        var state = store.LoadOrInitialize();
         var now = context.Time.GetUtcNow();
         if (state.Role == StandbyRole.Standby)
         {
