@@ -78,7 +78,7 @@ public static partial class ConfigLoader
             Host = peerName,
             HostConfig = hosts[peerName],
             Syncs = [.. syncs.Select((s, i) => s with { Source = local[i] + "/", Destination = peer[i] + "/" })],
-            Exclude = ["/" + StandbyMarker.FileName, .. OptionalTextList(map, "exclude", "exclude: ['*.tmp']", reader) ?? []],
+            Exclude = [StandbyMarker.ExcludeRule, .. OptionalTextList(map, "exclude", "exclude: ['*.tmp']", reader) ?? []],
             Options = ["--delete", .. map.Get("options") is { } options ? BindStandbyOptions(options, map.PathOf("options"), reader) : []],
         };
         // A push whose link was cut must end rather than resume into a standby that was promoted meanwhile.

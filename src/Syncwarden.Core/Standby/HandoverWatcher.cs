@@ -33,6 +33,23 @@ public sealed class HandoverWatcher(LiveConfiguration configuration, ProcessRunn
         }
     }
 
+    /// <summary>
+    /// Nobody pushes to the primary: an rsync receiver writing into its folders is a demoted primary's push that was in
+    /// flight (its connection stalled before the promote and resumed after it). It is stopped at once.
+    /// </summary>
+    private void GuardPrimary(Configuration.SyncwardenConfig config)
+    {
+        var store = new StandbyStore(config, time);
+        if (!File.Exists(store.PathOfState) || store.Load().Role != StandbyRole.Primary)
+        {
+            return;
+        }
+        foreach (var pid in InFlightReceivers.Stop(config.Standby!.LocalPaths))
+        {
+            logger.LogError("standby: stopped an rsync receiver (pid {Pid}) writing into this primary's data: a push of the demoted peer that was in flight", pid);
+        }
+    }
+
     /// <summary>One look at the markers; a problem is logged once until it changes.</summary>
     public async Task LookAsync(CancellationToken cancellationToken = default)
     {
@@ -43,6 +60,7 @@ public sealed class HandoverWatcher(LiveConfiguration configuration, ProcessRunn
         }
         try
         {
+            GuardPrimary(config);
             var taken = await new StandbyControl(config, runner, time, logger).TakeHandoverAsync(cancellationToken).ConfigureAwait(false);
             if (taken is not null)
             {

@@ -15,40 +15,49 @@ internal sealed class PeerMarkers(SyncwardenConfig config, ProcessRunner runner)
 
     private JobConfig Job => config.FindJob(StandbySettings.JobName)!;
 
-    /// <summary>The peer's markers in the order of its folders (null where there is none yet), or why they could not be read.</summary>
-    public async Task<(IReadOnlyList<StandbyMarker?>? Markers, string? Error)> ReadAsync(StandbyStore store, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The peer's markers and claims in the order of its folders (null where there is none yet), or why they could not be
+    /// read. A claim is what the peer wrote itself when it became primary; a push never writes one, so a stale write of a
+    /// marker that was in flight when a link was cut cannot hide a promote.
+    /// </summary>
+    public async Task<(IReadOnlyList<StandbyMarker?>? Markers, IReadOnlyList<StandbyMarker?> Claims, string? Error)> ReadAsync(StandbyStore store, CancellationToken cancellationToken = default)
     {
         var incoming = Path.Combine(store.OutgoingFolder(), "in-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(incoming);
         try
         {
             var markers = new List<StandbyMarker?>();
+            var claims = new List<StandbyMarker?>();
             foreach (var folder in Settings.PeerPaths)
             {
-                var spec = Spec([Remote(folder), incoming + "/"]);
+                var spec = Spec([Remote(folder, StandbyMarker.FileName), Remote(folder, StandbyMarker.ClaimFileName), incoming + "/"]);
                 var (result, _, stderr) = await runner.CaptureAsync(spec, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                var local = Path.Combine(incoming, StandbyMarker.FileName);
-                if (result.ExitCode == 0 && File.Exists(local))
+                // Exit 23 naming a missing file: no marker (or claim, or not even the folder) yet, which is normal.
+                if (result.ExitCode != 0 && !(result.ExitCode == 23 && stderr.Contains("No such file or directory", StringComparison.Ordinal)))
                 {
-                    markers.Add(StandbyMarker.Parse(await File.ReadAllTextAsync(local, cancellationToken).ConfigureAwait(false)));
-                    File.Delete(local);
-                    continue;
+                    return (null, [], $"could not read the standby marker of {Settings.PeerName}:{folder}: {Explain(result.ExitCode, stderr)}");
                 }
-                // No marker (or not even the folder) yet: a destination that never received a sync.
-                if (result.ExitCode == 23 && stderr.Contains("No such file or directory", StringComparison.Ordinal))
-                {
-                    markers.Add(null);
-                    continue;
-                }
-                return (null, $"could not read the standby marker of {Settings.PeerName}:{folder}: {Explain(result.ExitCode, stderr)}");
+                markers.Add(await TakeAsync(Path.Combine(incoming, StandbyMarker.FileName), cancellationToken).ConfigureAwait(false));
+                claims.Add(await TakeAsync(Path.Combine(incoming, StandbyMarker.ClaimFileName), cancellationToken).ConfigureAwait(false));
             }
-            return (markers, null);
+            return (markers, claims, null);
         }
         finally
         {
             Directory.Delete(incoming, recursive: true);
         }
+    }
+
+    private static async Task<StandbyMarker?> TakeAsync(string file, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+        var marker = StandbyMarker.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
+        File.Delete(file);
+        return marker;
     }
 
     /// <summary>Writes <paramref name="marker"/> into every one of the peer's folders; null, or the first problem.</summary>
@@ -63,7 +72,7 @@ internal sealed class PeerMarkers(SyncwardenConfig config, ProcessRunner runner)
             foreach (var folder in Settings.PeerPaths)
             {
                 // rsync writes a temporary file beside the marker and renames it: the peer sees the old marker or the new.
-                var (result, _, stderr) = await runner.CaptureAsync(Spec(["--times", "--", file, Remote(folder)], separator: false), cancellationToken).ConfigureAwait(false);
+                var (result, _, stderr) = await runner.CaptureAsync(Spec(["--times", "--", file, Remote(folder, StandbyMarker.FileName)], separator: false), cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (result.ExitCode != 0)
                 {
@@ -78,7 +87,7 @@ internal sealed class PeerMarkers(SyncwardenConfig config, ProcessRunner runner)
         }
     }
 
-    private string Remote(string folder) => Ssh.SshCommand.RemoteSpec(Settings.Peer, folder.TrimEnd('/') + "/" + StandbyMarker.FileName);
+    private string Remote(string folder, string name) => Ssh.SshCommand.RemoteSpec(Settings.Peer, folder.TrimEnd('/') + "/" + name);
 
     private ProcessSpec Spec(IReadOnlyList<string> paths, bool separator = true)
     {

@@ -97,7 +97,8 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
             }
             lines.Add($"warning: {ageText}, more than max-lag {DurationParser.Format(settings.MaxLag)}; promoting anyway (--accept-lag)");
         }
-        var epoch = StandbyRules.NextEpoch(state, markers);
+        var epoch = StandbyRules.NextEpoch(state, markers.Concat(store.LocalClaims()));
+        store.WriteLocalClaims(epoch, now);
         store.WriteLocalMarkers(new StandbyMarker(epoch, state.ThisHost, lastGood ?? state.RoleSince));
         lines.Add($"epoch {state.Epoch} -> {epoch}, written into {string.Join(", ", settings.LocalPaths)} (the old primary's next push is refused)");
         // A push the old primary began before it was cut off must not resume into the data this host now serves.
@@ -124,12 +125,12 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
         using var runLock = AcquireLock("rejoin");
         var store = Store;
         var state = store.LoadOrInitialize();
-        var (peerMarkers, error) = await new PeerMarkers(config, runner).ReadAsync(store, cancellationToken).ConfigureAwait(false);
+        var (peerMarkers, peerClaims, error) = await new PeerMarkers(config, runner).ReadAsync(store, cancellationToken).ConfigureAwait(false);
         if (peerMarkers is null)
         {
             throw new StandbyActionException(StandbyRefusal.Failed, error! + "; rejoin needs the new primary reachable");
         }
-        var newest = peerMarkers.OfType<StandbyMarker>().OrderByDescending(m => m.Epoch).FirstOrDefault();
+        var newest = peerMarkers.Concat(peerClaims).OfType<StandbyMarker>().OrderByDescending(m => m.Epoch).FirstOrDefault();
         if (newest is null || newest.Primary != settings.PeerName || (state.Role == StandbyRole.Primary && newest.Epoch <= state.Epoch))
         {
             throw new StandbyActionException(StandbyRefusal.WrongRole,
@@ -203,7 +204,7 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
         var deadline = time.GetUtcNow() + settings.HandoverTimeout;
         while (true)
         {
-            var (markers, _) = await new PeerMarkers(config, runner).ReadAsync(store, cancellationToken).ConfigureAwait(false);
+            var (markers, _, _) = await new PeerMarkers(config, runner).ReadAsync(store, cancellationToken).ConfigureAwait(false);
             if (markers is not null && markers.All(m => m is { Handover: false } && m.Epoch >= epoch && m.Primary == peer.Name))
             {
                 break;
@@ -281,6 +282,7 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
             var promoted = state with { Role = StandbyRole.Primary, Epoch = handover.Epoch, RoleSince = now, PromotedAt = now, LastGoodSync = handover.SyncedAt };
             var lines = new List<string> { $"{state.Peer} handed over epoch {handover.Epoch}" };
             store.Save(promoted);
+            store.WriteLocalClaims(handover.Epoch, now);
             var problem = await RunHooksAsync("switchover", Settings.PromoteHooks, promoted, lines, cancellationToken).ConfigureAwait(false);
             store.WriteLocalMarkers(handover with { Handover = false });
             logger.LogWarning("standby: {Host} took over from {Peer} in epoch {Epoch}{Problem}", state.ThisHost, state.Peer, handover.Epoch, problem is null ? "" : ": " + problem);

@@ -42,6 +42,15 @@ public sealed record StandbyMarker(long Epoch, string Primary, DateTimeOffset Sy
     /// <summary>The marker's file name at each data folder's root (excluded from the syncs, so never sent nor deleted).</summary>
     public const string FileName = ".syncwarden-standby.json";
 
+    /// <summary>
+    /// What a machine writes into its own data folders when it becomes the primary (promote, a switchover's handover).
+    /// Never written by a push, so a stale marker write still in flight from a demoted primary cannot hide it.
+    /// </summary>
+    public const string ClaimFileName = ".syncwarden-standby-claim.json";
+
+    /// <summary>The exclude rule that keeps markers and claims out of every sync of the pair (neither sent nor deleted).</summary>
+    public const string ExcludeRule = "/.syncwarden-standby*.json";
+
     public static string PathIn(string folder) => Path.Combine(folder, FileName);
 
     public string ToJson() => JsonSerializer.Serialize(this, StandbyJson.Readable.StandbyMarker);

@@ -56,13 +56,26 @@ public sealed class StandbyStore(SyncwardenConfig config, TimeProvider time)
     }
 
     /// <summary>The marker in each of this machine's data folders (null where there is none), in the order of the syncs.</summary>
-    public IReadOnlyList<StandbyMarker?> LocalMarkers() => [.. Settings.LocalPaths.Select(ReadMarker)];
+    public IReadOnlyList<StandbyMarker?> LocalMarkers() => [.. Settings.LocalPaths.Select(f => ReadMarker(f))];
 
-    public static StandbyMarker? ReadMarker(string folder)
+    /// <summary>The claim in each of this machine's data folders (null where there is none), in the order of the syncs.</summary>
+    public IReadOnlyList<StandbyMarker?> LocalClaims() => [.. Settings.LocalPaths.Select(f => ReadMarker(f, StandbyMarker.ClaimFileName))];
+
+    /// <summary>Writes this machine's claim to be the primary in <paramref name="epoch"/> into every one of its data folders that exists.</summary>
+    public void WriteLocalClaims(long epoch, DateTimeOffset at)
+    {
+        var claim = new StandbyMarker(epoch, Settings.ThisHost, at);
+        foreach (var folder in Settings.LocalPaths.Where(Directory.Exists))
+        {
+            WriteAtomically(Path.Combine(folder, StandbyMarker.ClaimFileName), claim.ToJson());
+        }
+    }
+
+    public static StandbyMarker? ReadMarker(string folder, string name = StandbyMarker.FileName)
     {
         try
         {
-            return StandbyMarker.Parse(File.ReadAllText(StandbyMarker.PathIn(folder)));
+            return StandbyMarker.Parse(File.ReadAllText(Path.Combine(folder, name)));
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

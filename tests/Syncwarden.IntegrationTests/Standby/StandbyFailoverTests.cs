@@ -29,7 +29,7 @@ public sealed class StandbyFailoverTests
               every: { seconds: 3 }
               catch-up: false
               handover-timeout: 90s
-              io-timeout: 10s
+              io-timeout: 4s
               databases: [{ type: postgresql, name: app, socket: {{Q(pg.SocketDir)}}, port: {{pg.Port}}, user: postgres, password-file: {{Q(passwordFile)}} }]
               dump-dir: {{Q(Path.Combine(alpha.Data, ".db"))}}
               promote-hooks:
@@ -49,7 +49,7 @@ public sealed class StandbyFailoverTests
     /// live primary dumps again at every run, so its dump is a moving target (the restores check the dumps instead).
     /// </summary>
     private static async Task<IReadOnlyList<string>> DataDifferencesAsync(StandbyMachine a, StandbyMachine b) =>
-        [.. (await TreeComparer.DescribeDifferencesAsync(a.Data, b.Data)).Where(d => !d.Contains(".syncwarden-standby.json", StringComparison.Ordinal) && !d.Contains(" .db", StringComparison.Ordinal) && !d.Contains(": .db", StringComparison.Ordinal))];
+        [.. (await TreeComparer.DescribeDifferencesAsync(a.Data, b.Data)).Where(d => !d.Contains(".syncwarden-standby", StringComparison.Ordinal) && !d.Contains(" .db", StringComparison.Ordinal) && !d.Contains(": .db", StringComparison.Ordinal))];
 
     private static string Tail(string log) => log.Length > 6000 ? log[^6000..] : log;
 
@@ -102,8 +102,11 @@ public sealed class StandbyFailoverTests
         // Act 2: promote is refused while the primary answers.
         var refused = await beta.CliAsync(pgpass, "promote");
 
-        // Act 3: alpha's link is cut; beta is promoted.
+        // Act 3: alpha's link is cut; once alpha's push that was under way has given up (io-timeout; the admin's
+        // reaction time in real life), beta is promoted.
         await net.CutAsync();
+        await UntilAsync(async () => await alpha.JobStatusAsync(pgpass) is { } job
+            && !job.GetProperty("running").GetBoolean() && job.GetProperty("lastResult").GetString() == "failed", "alpha's pushes fail while it is cut off", alpha);
         var promoted = await beta.CliAsync(pgpass, "promote");
 
         // Assert 1-3
@@ -134,8 +137,8 @@ public sealed class StandbyFailoverTests
         alphaHistory.StandardOutput.Should().Contain("push refused");
         File.Exists(Path.Combine(beta.Data, "docs", "stale-on-alpha.txt")).Should().BeFalse("the fenced push wrote nothing on the new primary");
         var betaAfter = await TreeComparer.SnapshotAsync(beta.Data);
-        betaAfter.Keys.Where(k => !k.Contains(".syncwarden-standby.json", StringComparison.Ordinal) && !k.StartsWith(".db", StringComparison.Ordinal))
-            .Should().BeEquivalentTo(betaTree.Keys.Where(k => !k.Contains(".syncwarden-standby.json", StringComparison.Ordinal) && !k.StartsWith(".db", StringComparison.Ordinal)));
+        betaAfter.Keys.Where(k => !k.Contains(".syncwarden-standby", StringComparison.Ordinal) && !k.StartsWith(".db", StringComparison.Ordinal))
+            .Should().BeEquivalentTo(betaTree.Keys.Where(k => !k.Contains(".syncwarden-standby", StringComparison.Ordinal) && !k.StartsWith(".db", StringComparison.Ordinal)));
         File.ReadAllText(Path.Combine(beta.Data, "docs", "report.txt")).Should().Be("quarterly numbers\n");
 
         // Act 5: rejoin on alpha copies beta's data back; then a planned switchover on beta returns the roles.

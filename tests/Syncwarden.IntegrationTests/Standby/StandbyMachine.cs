@@ -33,11 +33,14 @@ internal sealed class StandbyMachine(string name, NamespaceEnd end, TempDir dir,
         TestProcess.RunAsync("ip", End.ExecArgs([SyncwardenCli.DotnetPath, SyncwardenCli.DllPath, "-c", ConfigPath, .. args]), TimeSpan.FromMinutes(3), Environment(pgpass));
 
     /// <summary>The standby field of the pair's job in <c>status --json</c>.</summary>
-    public async Task<JsonElement> StandbyStatusAsync(string pgpass)
+    public async Task<JsonElement> StandbyStatusAsync(string pgpass) => (await JobStatusAsync(pgpass)).GetProperty("standby");
+
+    /// <summary>The pair's job (<c>standby</c>) in <c>status --json</c>.</summary>
+    public async Task<JsonElement> JobStatusAsync(string pgpass)
     {
         var status = (await CliAsync(pgpass, "status", "--json")).EnsureSuccess("status --json");
         using var document = JsonDocument.Parse(status.StandardOutput);
-        return document.RootElement.EnumerateArray().Single(j => j.GetProperty("job").GetString() == "standby").GetProperty("standby").Clone();
+        return document.RootElement.EnumerateArray().Single(j => j.GetProperty("job").GetString() == "standby").Clone();
     }
 
     public async ValueTask DisposeAsync()

@@ -42,7 +42,7 @@ public sealed class ConfigLoaderStandbyTests
         job.Direction.Should().Be(Direction.Push);
         job.Host.Should().Be("beta");
         job.Syncs.Select(s => (s.Source, s.Destination)).Should().Equal(("/srv/data/", "/srv/replica/"), ("/srv/mail/", "/srv/mail/"));
-        job.Exclude.Should().StartWith("/" + StandbyMarker.FileName);
+        job.Exclude.Should().StartWith(StandbyMarker.ExcludeRule);
         job.Options.Should().Contain("--delete");
         job.Schedule.Should().NotBeNull();
         job.DumpDir.Should().Be("/srv/data/.db");

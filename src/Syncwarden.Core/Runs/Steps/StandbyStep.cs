@@ -34,14 +34,14 @@ internal sealed class StandbyStep(ProcessRunner runner, ILogger logger) : IRunSt
         }
 
         context.Report.Stage(RunPhase.Checking, detail: "standby markers");
-        var (markers, error) = await new PeerMarkers(context.Config, runner).ReadAsync(store, context.CancellationToken).ConfigureAwait(false);
+        var (markers, claims, error) = await new PeerMarkers(context.Config, runner).ReadAsync(store, context.CancellationToken).ConfigureAwait(false);
         if (markers is null)
         {
             // Without the peer's epoch the push could overwrite a promoted standby: never push blind.
             context.Log.Note(error! + RunContext.AbortedBeforeTransfer);
             return context.End(RunResult.Failed, error + RunContext.AbortedBeforeTransfer);
         }
-        if (StandbyRules.Fence(state, markers) is { } higher)
+        if (StandbyRules.Fence(state, markers.Concat(claims)) is { } higher)
         {
             var why = $"push refused: {settings.PeerName} holds epoch {higher.Epoch} (primary {higher.Primary}{(higher.Handover ? ", handed over" : "")}), "
                 + $"this host has epoch {state.Epoch}; nothing was written. {state.ThisHost} is now the standby "
