@@ -71,7 +71,7 @@ public sealed class HandoverWatcher(LiveConfiguration configuration, ProcessRunn
             }
             _lastProblem = null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ProcessStartException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             if (ex.Message != _lastProblem)
             {

@@ -151,7 +151,11 @@ public sealed class StandbyFailoverTests
         rejoined.ExitCode.Should().Be(0, rejoined.ToString());
         rejoined.StandardOutput.Should().Contain("alpha is now the standby in epoch 2");
         rejoinDifferences.Should().BeEmpty();
-        switched.ExitCode.Should().Be(0, switched + "\nalpha's daemon:\n" + Tail(alpha.Daemon!.StandardErrorSoFar));
+        if (switched.ExitCode != 0)
+        {
+            File.WriteAllText("/tmp/standby-alpha-daemon.log", alpha.Daemon!.StandardErrorSoFar);
+            throw new Xunit.Sdk.XunitException($"switchover exited {switched.ExitCode}: {switched}\nalpha's daemon:\n{Tail(alpha.Daemon!.StandardErrorSoFar)}");
+        }
         switched.StandardOutput.Should().Contain("alpha confirmed").And.Contain("downtime:");
         File.ReadAllText(dir.Combine("stopped-beta")).Should().Be("stopped\n");
         File.ReadAllText(dir.Combine("promoted-alpha")).Should().Be("switchover 3\n");
