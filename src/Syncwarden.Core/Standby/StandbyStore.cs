@@ -37,6 +37,24 @@ public sealed class StandbyStore(SyncwardenConfig config, TimeProvider time)
         return StandbyState.Initial(Settings, time.GetUtcNow());
     }
 
+    /// <summary>The pair as this machine sees it now (status, API, metrics); null without a standby: section or when the role store cannot be read.</summary>
+    public static StandbyStatus? CurrentStatus(SyncwardenConfig config, TimeProvider time)
+    {
+        if (config.Standby is not { } settings)
+        {
+            return null;
+        }
+        try
+        {
+            var store = new StandbyStore(config, time);
+            return StandbyRules.Status(settings, store.Load(), store.LocalMarkers(), time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Like <see cref="Load"/>, but stores the initial state when there was none, so the standby's lag counts from its first look.</summary>
     public StandbyState LoadOrInitialize()
     {

@@ -54,22 +54,7 @@ public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobS
     }
 
     /// <summary>The pair as this machine sees it (role store and local markers); null when the role store cannot be read.</summary>
-    public Standby.StandbyStatus? StandbyStatus(SyncwardenConfig config)
-    {
-        if (config.Standby is not { } settings)
-        {
-            return null;
-        }
-        try
-        {
-            var store = new Standby.StandbyStore(config, time);
-            return Standby.StandbyRules.Status(settings, store.Load(), store.LocalMarkers(), time.GetUtcNow());
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public Standby.StandbyStatus? StandbyStatus(SyncwardenConfig config) => Standby.StandbyStore.CurrentStatus(config, time);
 
     private JobState StateOf(bool running, bool queued, RunProgress? progress)
     {

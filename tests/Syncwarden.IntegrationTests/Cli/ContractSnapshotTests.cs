@@ -51,6 +51,9 @@ public sealed class ContractSnapshotTests
     [InlineData("snapshots list")]
     [InlineData("snapshots prune")]
     [InlineData("restore")]
+    [InlineData("promote")]
+    [InlineData("rejoin")]
+    [InlineData("switchover")]
     public async Task Help_text_matches_the_snapshot(string command)
     {
         var args = command.Length == 0 ? new[] { "--help" } : [.. command.Split(' '), "--help"];
