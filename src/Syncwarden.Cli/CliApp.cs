@@ -72,6 +72,9 @@ internal static class CliApp
         root.Subcommands.Add(DeviceCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(PromoteCommand.Create());
+        root.Subcommands.Add(RejoinCommand.Create());
+        root.Subcommands.Add(SwitchoverCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         foreach (var help in root.Options.OfType<HelpOption>())
         {

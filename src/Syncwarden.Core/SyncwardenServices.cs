@@ -99,6 +99,12 @@ public static class SyncwardenServices
             sp.GetRequiredService<LiveConfiguration>(), sp.GetRequiredService<JobStatusQuery>(), sp.GetRequiredService<TimeProvider>(),
             LoggerFor<StatusFileWriter>(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        if (config.Standby is not null)
+        {
+            services.AddHostedService(sp => new Standby.HandoverWatcher(
+                sp.GetRequiredService<LiveConfiguration>(), sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>(),
+                LoggerFor<Standby.HandoverWatcher>(sp)));
+        }
         // Running transfers get the shutdown grace to stop (SIGTERM, then SIGKILL), plus time for their after hooks.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Daemon.ShutdownGrace + TimeSpan.FromMinutes(2));
         return services;

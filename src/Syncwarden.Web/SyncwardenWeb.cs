@@ -39,6 +39,7 @@ public static class SyncwardenWeb
         app.MapJobsApi(context.Token);
         app.MapRunsApi();
         app.MapEventsApi();
+        app.MapStandbyApi();
         app.MapPagesApi();
         app.MapMetrics(context.Metrics);
         // Anything else under /api is a JSON error too, not an empty 404.

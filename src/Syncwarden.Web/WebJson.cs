@@ -14,6 +14,7 @@ namespace Syncwarden.Web;
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(ApiMessage))]
 [JsonSerializable(typeof(Health))]
+[JsonSerializable(typeof(Syncwarden.Standby.StandbyStatus))]
 [JsonSerializable(typeof(JobStatus))]
 [JsonSerializable(typeof(IReadOnlyList<JobStatus>))]
 [JsonSerializable(typeof(RunJson))]

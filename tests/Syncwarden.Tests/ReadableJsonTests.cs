@@ -65,7 +65,7 @@ public sealed class ReadableJsonTests
             (t.GetProperty("Readable", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as JsonSerializerContext)?.Options.Encoder);
 
         // Assert
-        encoders.Keys.Should().BeEquivalentTo(["CliJson", "ControlJson", "LockJson", "HistoryJson", "StatusJson", "NotificationJson", "WebJson", "DeviceJson", "KeysJson"]);
+        encoders.Keys.Should().BeEquivalentTo(["CliJson", "ControlJson", "LockJson", "HistoryJson", "StatusJson", "NotificationJson", "WebJson", "DeviceJson", "KeysJson", "StandbyJson"]);
         encoders.Values.Should().AllSatisfy(e => e.Should().BeSameAs(JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
     }
 }

@@ -12,14 +12,11 @@ namespace Syncwarden.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
-    /// <summary>Names the host serve runs as when no argument is given (else the short host name).</summary>
-    public const string ThisHostVariable = "SYNCWARDEN_THIS_HOST";
-
     public static Command Create()
     {
         var hostArg = new Argument<string?>("host")
         {
-            Description = $"The configured host this machine is (default: ${ThisHostVariable}, else the short host name)",
+            Description = "The configured host this machine is (default: $SYNCWARDEN_THIS_HOST, else this-host:, else the short host name)",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var command = new Command("serve", "Receive rsync-tls transfers for HOST: run an rsync daemon on loopback behind stunnel until SIGTERM");
@@ -27,7 +24,7 @@ internal static class ServeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = CliContext.LoadConfig(parse);
-            var hostName = parse.GetValue(hostArg) ?? DefaultHost();
+            var hostName = parse.GetValue(hostArg) ?? config.ThisHost ?? Environment.MachineName.Split('.')[0];
             using var stop = new CancellationTokenSource();
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
@@ -54,7 +51,4 @@ internal static class ServeCommand
         });
         return command;
     }
-
-    private static string DefaultHost() =>
-        Environment.GetEnvironmentVariable(ThisHostVariable) is { Length: > 0 } name ? name : Environment.MachineName.Split('.')[0];
 }

@@ -54,6 +54,10 @@ internal static class StatusCommand
                     r.Schedule is null ? "on demand" : Format.Time(r.NextRunAt) + (r.Missed > 0 ? $" ({r.Missed} missed)" : ""), error);
             }
             Console.WriteLine(table);
+            if (rows.Select(r => r.Standby).OfType<Syncwarden.Standby.StandbyStatus>().FirstOrDefault() is { } pair)
+            {
+                Console.WriteLine(StandbyLine(pair));
+            }
             Console.WriteLine(daemon is not null ? "daemon: running" : "daemon: not running (next runs are when it would run them)");
             if (shortened)
             {
@@ -62,5 +66,14 @@ internal static class StatusCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>The standby pair in one line: role, epoch, peer, lag and the last good sync (and refused pushes, if any).</summary>
+    public static string StandbyLine(Syncwarden.Standby.StandbyStatus s)
+    {
+        var lag = s.LagSeconds is { } l ? Configuration.DurationParser.Format(TimeSpan.FromSeconds(Math.Floor(l))) : "unknown";
+        var line = $"standby pair: {s.ThisHost} is the {s.Role.ToKebabCase().ToUpperInvariant()} in epoch {s.Epoch}, peer {s.Peer}, primary {s.Primary}; "
+            + $"last good sync {Format.Time(s.LastGoodSync)}, lag {lag}{(s.Lagging ? " (more than max-lag)" : "")}";
+        return s.RefusedPushes > 0 ? line + $"; {s.RefusedPushes} push(es) refused by a higher epoch, last: {s.LastRefusal}" : line;
     }
 }

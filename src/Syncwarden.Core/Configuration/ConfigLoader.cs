@@ -12,7 +12,7 @@ public static partial class ConfigLoader
 
     public static string DefaultPath => "/etc/syncwarden/syncwarden.yaml";
 
-    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "stunnel-path", "hosts", "jobs", "daemon", "power", "web", "status-file", .. NotificationKeys];
+    private static readonly string[] TopLevelKeys = ["state-dir", "log", "run-logs", "rsync-path", "ssh-path", "stunnel-path", "hosts", "jobs", "daemon", "power", "web", "status-file", "this-host", "standby", .. NotificationKeys];
     private static readonly string[] LogKeys = ["file", "level"];
     private static readonly string[] RunLogKeys = ["keep"];
 
@@ -149,6 +149,14 @@ public static partial class ConfigLoader
         var jobs = top.Get("jobs") is { } jobsNode ? BindJobs(jobsNode, hosts, reader) : [];
 
         var config = new SyncwardenConfig { SourceFile = reader.File, Hosts = hosts, Jobs = jobs };
+        if (top.Get("standby") is { } standbyNode && BindStandby(standbyNode, top, hosts, jobs, reader) is var (standby, standbyJob))
+        {
+            config = config with { Standby = standby, Jobs = [.. jobs, standbyJob], ThisHost = standby.ThisHost };
+        }
+        else if (top.Get("this-host") is not null || Environment.GetEnvironmentVariable(ThisHostEnvironmentVariable) is { Length: > 0 })
+        {
+            config = config with { ThisHost = ResolveThisHost(top, reader).Name };
+        }
         if (top.Get("state-dir") is { } stateDir && reader.LocalPath(stateDir, top.PathOf("state-dir"), "state-dir: /var/lib/syncwarden", "/var/lib/syncwarden") is { } s)
         {
             config = config with { StateDir = s };

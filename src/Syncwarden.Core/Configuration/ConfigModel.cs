@@ -14,6 +14,8 @@ public sealed record SyncwardenConfig
     /// <summary>Local stunnel binary (Debian's stunnel4), for hosts with transport rsync-tls.</summary>
     public string StunnelPath { get; init; } = "stunnel4";
     public IReadOnlyDictionary<string, HostConfig> Hosts { get; init; } = new Dictionary<string, HostConfig>();
+    /// <summary>Which entry of hosts: this machine is ($SYNCWARDEN_THIS_HOST, else this-host:); null when neither names it.</summary>
+    public string? ThisHost { get; init; }
     /// <summary>Jobs in file order.</summary>
     public IReadOnlyList<JobConfig> Jobs { get; init; } = [];
     public DaemonSettings Daemon { get; init; } = new();
@@ -26,6 +28,8 @@ public sealed record SyncwardenConfig
     public string StatusFilePath => StatusFile.Path ?? System.IO.Path.Combine(StateDir, "status.json");
     /// <summary>The global email:, webhooks: and ping: sections.</summary>
     public NotificationSettings Notifications { get; init; } = new();
+    /// <summary>The warm standby pair; null when the file has no standby: section.</summary>
+    public StandbySettings? Standby { get; init; }
 
     public JobConfig? FindJob(string name) => Jobs.FirstOrDefault(j => j.Name == name);
 }

@@ -20,6 +20,9 @@ public static class MetricNames
     public const string TransferProgress = "syncwarden_transfer_progress_ratio";
     public const string OutOfSync = "syncwarden_out_of_sync";
     public const string BuildInfo = "syncwarden_build_info";
+    public const string Role = "syncwarden_role";
+    public const string StandbyLag = "syncwarden_standby_lag_seconds";
+    public const string StandbyRefusedPushes = "syncwarden_standby_refused_pushes_total";
 
     /// <summary>The label naming the job (<c>exported_job</c> after a scrape unless the scrape honours labels; see docs/operations.md).</summary>
     public const string JobLabel = "job";

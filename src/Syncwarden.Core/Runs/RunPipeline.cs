@@ -23,6 +23,7 @@ internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history,
             new JobRunLockStep(),                   // one run of a job at a time; a refused run leaves no trace
             new HistoryStep(history, logger),       // record, log file, RunStarted / RunFinished
             new RestrictedKeyStep(),                // a host with a key for rsync only: refuse features that need a shell there
+            new StandbyStep(runner, logger),        // a standby pair: the standby checks its lag; the primary is fenced by a higher epoch
             new DeviceStep(runner, time),           // mount the job's removable disk; record its free space, unmount
             new HooksStep(hooks, logger),           // before hooks; after / on-error / finally hooks
             new PluginsStep(hooks),                 // plugins write filter rules for the syncs

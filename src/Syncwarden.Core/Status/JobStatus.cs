@@ -56,6 +56,9 @@ public sealed record JobStatus(
     /// <c>latest</c> symlink names; null for a job without snapshots or before its first one.
     /// </summary>
     public string? LatestSnapshot { get; init; }
+
+    /// <summary>The standby pair's role, epoch, peer, lag and last good sync on this machine; only on the pair's job (<c>standby</c>), else null.</summary>
+    public Standby.StandbyStatus? Standby { get; init; }
 }
 
 /// <summary>One condition, as Kubernetes reports them: <c>Status</c> is "True", "False" or "Unknown".</summary>

@@ -49,8 +49,12 @@ public sealed class JobStatusQuery(HistoryStore history, TimeProvider time, JobS
             Conditions = JobConditions.For(state, progress?.Activity, last, lastFinished, success, staleAt, stale, now),
             Progress = JobProgress.From(progress),
             LatestSnapshot = job.Snapshots.Enabled ? history.GetLatestSnapshot(job.Name)?.Name : null,
+            Standby = config.Standby is not null && job.Name == StandbySettings.JobName ? StandbyStatus(config) : null,
         };
     }
+
+    /// <summary>The pair as this machine sees it (role store and local markers); null when the role store cannot be read.</summary>
+    public Standby.StandbyStatus? StandbyStatus(SyncwardenConfig config) => Standby.StandbyStore.CurrentStatus(config, time);
 
     private JobState StateOf(bool running, bool queued, RunProgress? progress)
     {

@@ -57,6 +57,9 @@ public sealed class ContractSnapshotTests
     [InlineData("keys init")]
     [InlineData("keys install")]
     [InlineData("keys list")]
+    [InlineData("promote")]
+    [InlineData("rejoin")]
+    [InlineData("switchover")]
     public async Task Help_text_matches_the_snapshot(string command)
     {
         var args = command.Length == 0 ? new[] { "--help" } : [.. command.Split(' '), "--help"];

@@ -36,7 +36,15 @@ public sealed partial class SshServer
     public static Task<SshServer> StartInNamespaceAsync(NetworkNamespace ns, IReadOnlyList<string>? extraConfigLines = null, CancellationToken cancellationToken = default) =>
         StartCoreAsync(ns.NamespaceAddress, NamespacePort, ns, extraConfigLines, cancellationToken);
 
-    private static async Task<SshServer> StartCoreAsync(string address, int port, NetworkNamespace? ns, IReadOnlyList<string>? extraConfigLines, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts sshd on one side of a <see cref="NetworkNamespacePair"/>; the root namespace cannot reach it, so it is
+    /// probed (and <see cref="RunSshAsync"/> connects) from the other side.
+    /// </summary>
+    public static Task<SshServer> StartInPairAsync(NamespaceEnd side, NamespaceEnd clientSide, CancellationToken cancellationToken = default) =>
+        StartCoreAsync(side.Address, NamespacePort, ns: null, extraConfigLines: null, cancellationToken, side, clientSide);
+
+    private static async Task<SshServer> StartCoreAsync(string address, int port, NetworkNamespace? ns, IReadOnlyList<string>? extraConfigLines, CancellationToken cancellationToken,
+        NamespaceEnd? side = null, NamespaceEnd? clientSide = null)
     {
         var dir = new TempDir("sshd");
         RunningProcess? sshd = null;
@@ -82,12 +90,13 @@ public sealed partial class SshServer
                 """, cancellationToken).ConfigureAwait(false);
 
             string[] sshdArgs = [SshdPath, "-D", "-e", "-f", config];
-            sshd = ns is null
-                ? TestProcess.Start(sshdArgs[0], sshdArgs[1..])
+            sshd = side is not null ? TestProcess.Start("ip", side.ExecArgs(sshdArgs))
+                : ns is null ? TestProcess.Start(sshdArgs[0], sshdArgs[1..])
                 : TestProcess.Start("ip", ns.ExecArgs(sshdArgs));
 
             var server = new SshServer(dir, sshd, address, port, ns)
             {
+                ClientSide = clientSide,
                 HostPublicKey = (await File.ReadAllTextAsync(hostKey + ".pub", cancellationToken).ConfigureAwait(false)).Trim(),
             };
             await File.WriteAllTextAsync(server.KnownHostsPath, server.KnownHostsLine(server.HostPublicKey), cancellationToken).ConfigureAwait(false);
@@ -121,7 +130,7 @@ public sealed partial class SshServer
                     $"sshd (pid {ProcessId}, config {ConfigPath}) exited with {result.ExitCode} during startup. stderr:\n{result.StandardError}");
             }
 
-            if (await AcceptsConnectionsAsync(cancellationToken).ConfigureAwait(false))
+            if (ClientSide is not null || await AcceptsConnectionsAsync(cancellationToken).ConfigureAwait(false))
             {
                 var probe = await RunSshAsync(BuildSshArgs(ClientKeyPath, KnownHostsPath, connectTimeoutSeconds: 5), "true",
                     TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);

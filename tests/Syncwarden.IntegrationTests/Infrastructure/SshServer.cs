@@ -40,6 +40,9 @@ public sealed partial class SshServer : IAsyncDisposable
     /// <summary>The namespace sshd runs in, or null for the root namespace.</summary>
     public NetworkNamespace? Namespace { get; }
 
+    /// <summary>The namespace clients connect from when sshd runs on one side of a <see cref="NetworkNamespacePair"/>; else null.</summary>
+    public NamespaceEnd? ClientSide { get; private init; }
+
     /// <summary>Private key authorized for <see cref="User"/>.</summary>
     public string ClientKeyPath => _dir.Combine("client_ed25519");
 
@@ -99,7 +102,9 @@ public sealed partial class SshServer : IAsyncDisposable
             args = args.Append("--").Append(remoteCommand);
         }
 
-        return TestProcess.RunAsync("ssh", args, timeout ?? TestProcess.DefaultTimeout, cancellationToken: cancellationToken);
+        return ClientSide is { } client
+            ? TestProcess.RunAsync("ip", client.ExecArgs(["ssh", .. args]), timeout ?? TestProcess.DefaultTimeout, cancellationToken: cancellationToken)
+            : TestProcess.RunAsync("ssh", args, timeout ?? TestProcess.DefaultTimeout, cancellationToken: cancellationToken);
     }
 
     /// <summary>Runs <paramref name="argv"/> on the server; each argument is shell-quoted, so it arrives verbatim.</summary>
