@@ -81,6 +81,11 @@ public sealed partial record HostConfig
     /// Ssh/ManagedKeys): the remote side lets it run nothing but rsync through rrsync, under one folder.
     /// </summary>
     public bool ManagedKey { get; init; }
+    /// <summary>
+    /// The folder rrsync limits <see cref="ManagedKey"/> to (as <c>keys install</c> wrote it): rrsync reads an absolute
+    /// path in an option, such as the partial dir, as one under this folder, so such paths are named from it.
+    /// </summary>
+    public string? RrsyncRoot { get; init; }
     /// <summary>True when <see cref="KnownHosts"/> is Syncwarden's own file with the host key pinned by <c>keys install</c>.</summary>
     public bool PinnedHostKey { get; init; }
 }

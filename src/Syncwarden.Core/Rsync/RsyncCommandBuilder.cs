@@ -45,6 +45,22 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     public static string PartialDirFor(SyncPair sync) =>
         sync.Destination.StartsWith('/') ? sync.Destination.TrimEnd('/') + "/" + PartialDir : PartialDir;
 
+    /// <summary>
+    /// The partial dir of a push through rrsync. rrsync's -absolute keeps only the transfer paths as they are; an absolute
+    /// path in an option is read as one under rrsync's folder, so the partial dir is named from that folder (a leading
+    /// "/" is its root). Otherwise the partial data would land in a copy of the whole path below that folder.
+    /// </summary>
+    private string RrsyncPartialDir(SyncPair sync)
+    {
+        var absolute = PartialDirFor(sync);
+        if (job.HostConfig?.RrsyncRoot is not { Length: > 0 } root || !absolute.StartsWith('/'))
+        {
+            return absolute;
+        }
+        var relative = Path.GetRelativePath(root, absolute);
+        return relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? absolute : "/" + relative;
+    }
+
     public JobConfig Job => job;
 
     /// <summary>True when rsync's receiving side runs on this host (local and pull jobs).</summary>
@@ -70,7 +86,8 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
         // use a partial file, so a dry run leaves it out; except a relative one, whose name rsync also
         // excludes in every folder, so a dry run with --delete does not count those folders as deletions.
         // Over rsync-tls the receiving daemon is chrooted to the module (the destination): "/" is its root.
-        var partialDir = UsesTls && job.Direction == Direction.Push ? "/" + PartialDir : PartialDirFor(sync);
+        var partialDir = UsesTls && job.Direction == Direction.Push ? "/" + PartialDir
+            : ThroughRrsync && job.Direction == Direction.Push ? RrsyncPartialDir(sync) : PartialDirFor(sync);
         if (job.Resume && (mode == RsyncMode.Transfer || !partialDir.StartsWith('/')))
         {
             args.Add("--partial-dir=" + partialDir);

@@ -81,7 +81,7 @@ public static class ManagedKeys
             var resolved = host;
             if (host.Identity is null && !host.UsesTls && host.Address.Length > 0 && InUse(config.StateDir, name))
             {
-                resolved = resolved with { Identity = PrivateKey(config.StateDir, name), ManagedKey = true };
+                resolved = resolved with { Identity = PrivateKey(config.StateDir, name), ManagedKey = true, RrsyncRoot = ReadInstalled(config.StateDir, name)?.Root };
                 if (host.KnownHosts is null)
                 {
                     resolved = resolved with { KnownHosts = PinnedKnownHosts(config.StateDir), PinnedHostKey = true };

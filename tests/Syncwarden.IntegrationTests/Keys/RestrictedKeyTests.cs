@@ -68,6 +68,8 @@ public sealed partial class RestrictedKeyTests
         shell.StandardOutput.Should().NotContain("uid=");
         shell.StandardError.Should().Contain("does not run rsync");
         var outside = dir.CreateSubdirectory("outside");
+        // Where rrsync puts that absolute path: under its folder (rsync makes the last folder only).
+        Directory.CreateDirectory(remote + Path.GetDirectoryName(outside));
         var rsyncShell = SshServer.RsyncRemoteShellFor(sshArgs);
         var absolute = await TestProcess.RunAsync("rsync", ["-a", "-e", rsyncShell, "--", Path.Combine(source, "a.txt"), server.RemotePath(outside + "/")], TestProcess.DefaultTimeout);
         var dotDot = await TestProcess.RunAsync("rsync", ["-a", "-e", rsyncShell, "--", Path.Combine(source, "a.txt"), server.RemotePath(remote + "/../outside/")], TestProcess.DefaultTimeout);

@@ -79,4 +79,23 @@ public sealed class RestrictedKeyTests
         listing.Should().NotContain("--secluded-args");
         plain.Should().Contain("--secluded-args").And.Contain("--rsync-path=/opt/rsync");
     }
+
+    [Theory]
+    [InlineData("/srv/replicas", "/srv/replicas/a", "/a/.syncwarden-partial")]
+    [InlineData("/srv/replicas", "/srv/replicas/", "/.syncwarden-partial")]
+    [InlineData("/", "/srv/a", "/srv/a/.syncwarden-partial")]
+    [InlineData(null, "/srv/a", "/srv/a/.syncwarden-partial")]
+    [InlineData("/elsewhere", "/srv/a", "/srv/a/.syncwarden-partial")]
+    public void Push_through_rrsync_names_its_partial_dir_from_the_rrsync_folder(string? root, string destination, string expected)
+    {
+        // Arrange: rrsync reads an absolute option path as one under its folder.
+        var managed = s_nas with { Identity = "/var/lib/syncwarden/keys/nas/id_ed25519", ManagedKey = true, RrsyncRoot = root };
+        var job = Job("a", Direction.Push, destination, managed);
+
+        // Act
+        var transfer = new RsyncCommandBuilder(Config(job), job).Build(job.Syncs[0], RsyncMode.Transfer).Arguments;
+
+        // Assert
+        transfer.Should().Contain("--partial-dir=" + expected);
+    }
 }
