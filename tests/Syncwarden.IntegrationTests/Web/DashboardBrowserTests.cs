@@ -25,11 +25,12 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         return (playwright, browser);
     }
 
-    private async Task ScreenshotAsync(IPage page, string name)
+    private async Task<string> ScreenshotAsync(IPage page, string name, string? folder = null)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "TestResults", name);
+        var path = Path.Combine(folder ?? Path.Combine(AppContext.BaseDirectory, "TestResults"), name);
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         output.WriteLine($"screenshot: {path}");
+        return path;
     }
 
     [Fact]
@@ -179,5 +180,69 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         {
             content.Should().BeLessThanOrEqualTo(screen, $"{path} fits a 390 px wide screen");
         }
+    }
+
+    [Fact]
+    public async Task On_the_standby_the_dashboard_shows_its_role_and_a_lag_in_red_over_max_lag_and_follows_a_new_sync()
+    {
+        // Arrange: beta is the standby; its data folder holds the marker of alpha's last push, two hours ago (max-lag 1h).
+        using var dir = new TempDir("web-browser-standby");
+        var data = dir.CreateSubdirectory("data");
+        var marker = Path.Combine(data, ".syncwarden-standby.json");
+        WriteMarker(marker, TimeSpan.FromHours(2));
+        var config = new TestConfig(dir).TopLevel($$"""
+            this-host: beta
+            hosts:
+              alpha: { address: 127.0.0.1, port: {{WebDaemon.FreePort()}} }
+              beta: { address: 127.0.0.1, port: 22 }
+            standby:
+              primary: alpha
+              standby: beta
+              max-lag: 1h
+              syncs: [{ source: /srv/primary-data, destination: {{TestConfig.Q(data)}} }]
+            """);
+        await using var daemon = await WebDaemon.StartAsync(config);
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new() { BaseURL = daemon.Address.ToString() });
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+
+        // Act: the page as it comes up, then a new sync arrives (a fresh marker) while it stays open.
+        await page.GotoAsync("/");
+        await page.Locator("#standby-role").WaitForAsync();
+        await page.Locator("#standby-lag.lagging").WaitForAsync();
+        var role = await page.Locator("#standby-role").TextContentAsync();
+        var lagBefore = await page.Locator("#standby-lag").TextContentAsync();
+        var panel = await page.Locator("#standby").InnerTextAsync();
+        // In one step: the panel is rebuilt every second, so a located element may be detached by the time it is read.
+        var lagColour = await page.EvaluateAsync<string>("() => getComputedStyle(document.getElementById('standby-lag')).color");
+        var screenshot = await ScreenshotAsync(page, "standby-dashboard.png", dir.Path);
+        WriteMarker(marker, TimeSpan.FromMinutes(3));
+        await page.Locator("#standby-lag:not(.lagging)").WaitForAsync(new() { Timeout = 30_000 });
+        var lagAfter = await page.Locator("#standby-lag").TextContentAsync();
+        var phone = await browser.NewPageAsync(new() { BaseURL = daemon.Address.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
+        await phone.GotoAsync("/");
+        await phone.Locator("#standby-role").WaitForAsync();
+        var size = await phone.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        await ScreenshotAsync(phone, "phone-standby-dashboard.png");
+
+        // Assert
+        role.Should().Be("standby");
+        lagBefore.Should().StartWith("2 h").And.EndWith("(over max-lag 1 h 0 min)");
+        lagColour.Should().Be("rgb(207, 34, 46)", "the lag over max-lag is red (--bad)");
+        panel.Should().Contain("beta").And.Contain("alpha").And.Contain("Epoch").And.Contain("Refused pushes").And.Contain("2 h 0 min ago");
+        lagAfter.Should().StartWith("3 min", "the panel follows the new sync without a reload");
+        new FileInfo(screenshot).Length.Should().BeGreaterThan(0);
+        size[0].Should().BeLessThanOrEqualTo(size[1], "the dashboard with the standby panel fits a 390 px wide screen");
+        errors.Should().BeEmpty("the page runs without script errors or CSP violations");
+    }
+
+    /// <summary>The marker a primary's push leaves at the destination: epoch 4 from alpha, <paramref name="age"/> ago.</summary>
+    private static void WriteMarker(string path, TimeSpan age)
+    {
+        var syncedAt = DateTimeOffset.UtcNow.Subtract(age).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllText(path, $$"""{ "epoch": 4, "primary": "alpha", "syncedAt": "{{syncedAt}}", "handover": false }""");
     }
 }

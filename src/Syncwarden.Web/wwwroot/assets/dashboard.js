@@ -1,4 +1,5 @@
-// The dashboard: every job in one table, refreshed from /api/jobs and moved live by /api/events.
+// The dashboard: every job in one table, refreshed from /api/jobs and moved live by /api/events; above it the standby
+// pair from /api/standby when the configuration has one.
 "use strict";
 
 (() => {
@@ -60,6 +61,49 @@
     }
   }
 
+  // The standby pair (GET /api/standby): shown only when the configuration has a standby: section (404 otherwise).
+  let standby = null;
+
+  function renderStandby() {
+    const section = document.getElementById("standby");
+    section.hidden = !standby;
+    if (!standby) return;
+    const s = standby;
+    const over = s.lagging || (s.lagSeconds !== null && s.lagSeconds !== undefined && s.lagSeconds > s.maxLagSeconds);
+    const lag = s.lagSeconds === null || s.lagSeconds === undefined
+      ? el("span", { id: "standby-lag", class: over ? "lagging" : null, text: "no good sync yet" })
+      : el("span", { id: "standby-lag", class: over ? "lagging" : "num", text: sw.duration(s.lagSeconds) + (over ? ` (over max-lag ${sw.duration(s.maxLagSeconds)})` : "") });
+    const refused = el("span", { class: s.refusedPushes > 0 ? "lagging" : "num",
+      text: String(s.refusedPushes) + (s.lastRefusal ? ": " + s.lastRefusal : "") });
+    const items = [
+      ["This machine", el("span", { text: s.thisHost })],
+      ["Role", el("span", { id: "standby-role", class: "role", text: s.role })],
+      ["Epoch", el("span", { class: "num", text: String(s.epoch) })],
+      ["Peer", el("span", { text: s.peer })],
+      ["Primary", el("span", { text: s.primary })],
+      ["Lag", lag],
+      ["Last good sync", el("span", { title: s.lastGoodSync ? new Date(s.lastGoodSync).toLocaleString() : null, text: sw.age(s.lastGoodSync) })],
+      ["Refused pushes", refused],
+    ];
+    document.getElementById("standby-status").replaceChildren(...items.flatMap(([label, value]) => [el("dt", { text: label }), el("dd", {}, value)]));
+  }
+
+  // Asked only when the job list has the pair's job (its status carries a standby field), so a daemon without a pair
+  // is not asked for a 404 every few seconds.
+  async function refreshStandby() {
+    try {
+      if (!jobs.some(j => j.standby)) {
+        standby = null;
+      } else {
+        const answer = await sw.api("/api/standby");
+        standby = answer.ok ? answer.body : null;
+      }
+    } catch {
+      standby = null;
+    }
+    renderStandby();
+  }
+
   function onProgress(e) {
     const job = jobs.find(j => j.job === e.job);
     if (!job) return;
@@ -69,13 +113,15 @@
     entry.cells[7].replaceChildren(...progressContent(job, entry.progress));
   }
 
+  async function refreshAll() { await refresh(); await refreshStandby(); }
+
   sw.events({
     RunProgressed: onProgress,
-    RunStarted: refresh, RunStageChanged: refresh, RunWaiting: refresh, RunFinished: refresh,
-    RunMissed: refresh, ConfigurationReloaded: refresh,
+    RunStarted: refresh, RunStageChanged: refresh, RunWaiting: refresh, RunFinished: refreshAll,
+    RunMissed: refresh, ConfigurationReloaded: refreshAll,
   });
-  refresh();
-  setInterval(refresh, 5000);
+  refreshAll();
+  setInterval(refreshAll, 5000);
   // Ages and "in 3 min" move on their own between refreshes.
-  setInterval(render, 1000);
+  setInterval(() => { render(); renderStandby(); }, 1000);
 })();
