@@ -1,10 +1,12 @@
+using System.Text.Json;
 using Syncwarden.IntegrationTests.Engine.Resilience;
 using Syncwarden.IntegrationTests.Infrastructure;
+using Syncwarden.IntegrationTests.Web;
 
 namespace Syncwarden.IntegrationTests.Keys;
 
 /// <summary>
-/// What a push keeps through rrsync with the managed key: what an interruption leaves, and the max-delete guard.
+/// What a push keeps through rrsync with the managed key: what an interruption leaves, the max-delete guard and progress.
 /// </summary>
 public sealed partial class RestrictedKeyTests
 {
@@ -90,6 +92,44 @@ public sealed partial class RestrictedKeyTests
         filesAfterRefusal.Should().HaveCount(10).And.NotContain("new.bin");
         allowed.ExitCode.Should().Be(0, allowed.ToString());
         (await TreeComparer.DescribeDifferencesAsync(source, replica)).Should().BeEmpty("a cap that allows it lets the mirror through");
+    }
+
+    [Fact]
+    public async Task Progress_of_a_push_through_rrsync_shows_on_the_daemons_job_status()
+    {
+        // Arrange: a 6 MB push at 2000 KiB/s (about 3 s) through the managed key, run by the daemon.
+        await using var server = await SshServer.StartAsync();
+        using var dir = new TempDir("keys-progress");
+        var source = new TreeBuilder(dir.CreateSubdirectory("src")).File("big.bin", 6_000_000).Root;
+        var replica = Path.Combine(dir.CreateSubdirectory("remote"), "replica");
+        var config = MirrorConfig(dir, server, source, replica, "bandwidth: 2000");
+        (await config.RunCliAsync("keys", "init", Host)).ExitCode.Should().Be(0);
+        var install = await InstallAsync(config, server);
+        install.ExitCode.Should().Be(0, install.ToString());
+        await using var daemon = await WebDaemon.StartAsync(config);
+
+        // Act: run now, and read the job's live progress until the run ends.
+        using var started = await daemon.PostAsync("api/jobs/mirror/run");
+        var percents = new List<int>();
+        var end = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        JsonElement status;
+        do
+        {
+            await Task.Delay(100);
+            status = await daemon.GetJsonAsync("api/jobs/mirror");
+            if (status.TryGetProperty("progress", out var progress) && progress.ValueKind == JsonValueKind.Object)
+            {
+                percents.Add(progress.GetProperty("percent").GetInt32());
+            }
+        }
+        while ((status.GetProperty("running").GetBoolean() || status.GetProperty("lastResult").ValueKind == JsonValueKind.Null) && DateTime.UtcNow < end);
+
+        // Assert
+        started.IsSuccessStatusCode.Should().BeTrue();
+        status.GetProperty("lastResult").GetString().Should().Be("succeeded");
+        percents.Should().Contain(p => p > 0 && p < 100, "the daemon read rsync's progress while the push ran through rrsync: {0}", string.Join(",", percents.Distinct()));
+        percents.Should().BeInAscendingOrder();
+        (await TreeComparer.DescribeDifferencesAsync(source, replica)).Should().BeEmpty();
     }
 
     private static TestConfig MirrorConfig(TempDir dir, SshServer server, string source, string replica, string guard) =>
