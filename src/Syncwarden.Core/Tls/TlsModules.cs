@@ -36,7 +36,7 @@ public static class TlsModules
     public static IReadOnlyList<TlsModule> ServedBy(SyncwardenConfig config, string hostName) =>
     [
         .. config.Jobs
-            .Where(j => j.Host == hostName && j.HostConfig is { UsesTls: true } && j.Direction is Direction.Push or Direction.Pull)
+            .Where(j => j.Host == hostName && j.HostConfig is { UsesTls: true } && j.Direction is Direction.Push or Direction.Pull && !IsStandbyPair(config, j))
             .SelectMany(j => j.Syncs.Select((s, i) => new TlsModule(NameOf(j, i), RemotePathOf(j, s), j.Direction == Direction.Pull, j.Name, i + 1))),
         .. StandbyModules(config, hostName),
     ];
@@ -67,6 +67,9 @@ public static class TlsModules
         }
         return modules;
     }
+
+    /// <summary>The pair's own job pushes to the peer's folders: the peer serves those, and this machine only its own (above).</summary>
+    private static bool IsStandbyPair(SyncwardenConfig config, JobConfig job) => config.Standby is not null && job.Name == StandbySettings.JobName;
 
     private const string MarkerSuffix = ".markers";
     private const string DataSuffix = ".data";

@@ -36,9 +36,29 @@ public sealed class StandbyOverTlsTests
 
     /// <summary>Plain rsync from <paramref name="from"/>'s namespace through the stunnel client configuration syncwarden wrote for <paramref name="to"/>.</summary>
     private static Task<ProcessResult> RawRsyncAsync(TempDir dir, StandbyMachine from, StandbyMachine to, params string[] args) =>
-        TestProcess.RunAsync("ip", from.End.ExecArgs(
-            ["rsync", "--rsh=stunnel4 " + Path.Combine(from.StateDir, "tls", "client-" + to.Name + ".conf"), "--password-file=" + dir.Combine(PskName), .. args]),
-            TimeSpan.FromMinutes(1));
+        TestProcess.RunAsync("ip", RawRsyncArgs(dir, from, to, args), TimeSpan.FromMinutes(1));
+
+    private static IReadOnlyList<string> RawRsyncArgs(TempDir dir, StandbyMachine from, StandbyMachine to, string[] args) =>
+        from.End.ExecArgs(["rsync", "--rsh=stunnel4 " + Path.Combine(from.StateDir, "tls", "client-" + to.Name + ".conf"), "--password-file=" + dir.Combine(PskName), .. args]);
+
+    /// <summary>Connection children of an rsync daemon chrooted into <paramref name="folder"/> (what serve's daemon forks for a transfer).</summary>
+    private static IReadOnlyList<int> DaemonChildrenIn(string folder) =>
+    [
+        .. Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ProcFs.CommandLine(pid) is { } argv && argv.Contains("--daemon") && RootOf(pid) == folder),
+    ];
+
+    private static string? RootOf(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/root").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     [Fact]
     public async Task Failover_fencing_and_rejoin_over_rsync_tls_with_serve_on_both_machines()
@@ -135,5 +155,39 @@ public sealed class StandbyOverTlsTests
         pushModule.ExitCode.Should().NotBe(0, pushModule.ToString());
         pushModule.StandardError.Should().Contain("module is write only");
         File.Exists(Path.Combine(received, "secret.txt")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Promote_stops_a_push_in_flight_into_serves_daemon_and_serve_keeps_running()
+    {
+        // Arrange: a first run of alpha's pair; then a slow push into beta's module, under way in a child of beta's daemon.
+        using var dir = new TempDir("standby-tls-inflight");
+        await using var net = await NetworkNamespacePair.CreateAsync();
+        var (alpha, beta) = await MachinesAsync(net, dir);
+        await using var alphaMachine = alpha;
+        await using var betaMachine = beta;
+        new TreeBuilder(alpha.Data).File("small.txt", "first\n");
+        (await alpha.CliAsync(null, "run", "standby")).EnsureSuccess("run standby");
+        var big = dir.Combine("big.bin");
+        File.WriteAllBytes(big, new byte[4_000_000]);
+        await using var slow = TestProcess.Start("ip", RawRsyncArgs(dir, alpha, beta, ["--bwlimit=50", "--", big, "syncwarden@beta::standby.1/"]));
+        await StandbyPair.UntilAsync(() => Task.FromResult(DaemonChildrenIn(beta.Data).Count > 0 || slow.HasExited), "the slow push reaches beta's daemon");
+        var receivers = DaemonChildrenIn(beta.Data);
+
+        // Act
+        var promoted = await beta.CliAsync(null, "promote", "--force", "--accept-lag");
+        var pushed = await slow.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Assert
+        receivers.Should().NotBeEmpty(slow.StandardErrorSoFar);
+        promoted.ExitCode.Should().Be(0, promoted.ToString());
+        promoted.StandardOutput.Should().Contain("rsync receiver(s) of an interrupted push from alpha");
+        receivers.Should().OnlyContain(pid => !ProcFs.IsAlive(pid));
+        pushed.ExitCode.Should().NotBe(0, "the push was stopped");
+        File.Exists(Path.Combine(beta.Data, "big.bin")).Should().BeFalse("a stopped receiver never renames its temporary file into place");
+        beta.Serve!.HasExited.Should().BeFalse("the listening daemon and stunnel are not receivers");
+        var fenced = await alpha.CliAsync(null, "run", "standby");
+        fenced.ExitCode.Should().Be(1, fenced.ToString());
+        fenced.ToString().Should().Contain("push refused: beta holds epoch 2", "beta's serve still answers, and the epoch refuses alpha's push");
     }
 }
