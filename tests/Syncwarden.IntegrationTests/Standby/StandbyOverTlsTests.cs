@@ -20,18 +20,58 @@ public sealed class StandbyOverTlsTests
         StandbyPair.WriteConfig(machine, alpha, beta, Host(alpha) + Host(beta), extra);
     }
 
-    /// <summary>Two machines with one key file (as copied to both), their configurations and serve running on both.</summary>
-    private static async Task<(StandbyMachine Alpha, StandbyMachine Beta)> MachinesAsync(NetworkNamespacePair net, TempDir dir)
+    /// <summary>Two machines in their namespaces with one key file (as copied to both), their configurations, and serve running on both.</summary>
+    private sealed class TlsPair : IAsyncDisposable
     {
-        var psk = dir.Combine(PskName);
-        (await SyncwardenCli.RunAsync(["keys", "psk", psk])).EnsureSuccess("keys psk");
-        var alpha = new StandbyMachine("alpha", net.A, dir, postgres: null);
-        var beta = new StandbyMachine("beta", net.B, dir, postgres: null);
-        WriteConfig(alpha, alpha, beta, psk, dir);
-        WriteConfig(beta, alpha, beta, psk, dir);
-        await alpha.StartServeAsync();
-        await beta.StartServeAsync();
-        return (alpha, beta);
+        private TlsPair(TempDir dir, NetworkNamespacePair net)
+        {
+            Dir = dir;
+            Net = net;
+            Alpha = new StandbyMachine("alpha", net.A, dir, postgres: null);
+            Beta = new StandbyMachine("beta", net.B, dir, postgres: null);
+        }
+
+        public TempDir Dir { get; }
+        public NetworkNamespacePair Net { get; }
+        public StandbyMachine Alpha { get; }
+        public StandbyMachine Beta { get; }
+
+        public static async Task<TlsPair> StartAsync(string name)
+        {
+            var dir = new TempDir(name);
+            TlsPair? pair = null;
+            try
+            {
+                pair = new TlsPair(dir, await NetworkNamespacePair.CreateAsync());
+                var psk = dir.Combine(PskName);
+                (await SyncwardenCli.RunAsync(["keys", "psk", psk])).EnsureSuccess("keys psk");
+                WriteConfig(pair.Alpha, pair.Alpha, pair.Beta, psk, dir);
+                WriteConfig(pair.Beta, pair.Alpha, pair.Beta, psk, dir);
+                await pair.Alpha.StartServeAsync();
+                await pair.Beta.StartServeAsync();
+                return pair;
+            }
+            catch
+            {
+                if (pair is not null)
+                {
+                    await pair.DisposeAsync();
+                }
+                else
+                {
+                    dir.Dispose();
+                }
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Alpha.DisposeAsync();
+            await Beta.DisposeAsync();
+            await Net.DisposeAsync();
+            Dir.Dispose();
+        }
     }
 
     /// <summary>Plain rsync from <paramref name="from"/>'s namespace through the stunnel client configuration syncwarden wrote for <paramref name="to"/>.</summary>
@@ -64,11 +104,8 @@ public sealed class StandbyOverTlsTests
     public async Task Failover_fencing_and_rejoin_over_rsync_tls_with_serve_on_both_machines()
     {
         // Arrange: two machines with serve and a daemon each, no sshd; alpha's data.
-        using var dir = new TempDir("standby-tls");
-        await using var net = await NetworkNamespacePair.CreateAsync();
-        var (alpha, beta) = await MachinesAsync(net, dir);
-        await using var alphaMachine = alpha;
-        await using var betaMachine = beta;
+        await using var pair = await TlsPair.StartAsync("standby-tls");
+        var (dir, net, alpha, beta) = (pair.Dir, pair.Net, pair.Alpha, pair.Beta);
         new TreeBuilder(alpha.Data).Sample().File("docs/report.txt", "quarterly numbers\n").File("big.bin", 300_000);
 
         // Act 1: alpha pushes to beta's serve.
@@ -123,11 +160,8 @@ public sealed class StandbyOverTlsTests
     public async Task Marker_module_shows_only_the_marker_and_claim_files()
     {
         // Arrange: beta serves; a run of alpha's pair wrote beta's marker (and the stunnel client configuration).
-        using var dir = new TempDir("standby-tls-markers");
-        await using var net = await NetworkNamespacePair.CreateAsync();
-        var (alpha, beta) = await MachinesAsync(net, dir);
-        await using var alphaMachine = alpha;
-        await using var betaMachine = beta;
+        await using var pair = await TlsPair.StartAsync("standby-tls-markers");
+        var (dir, alpha, beta) = (pair.Dir, pair.Alpha, pair.Beta);
         new TreeBuilder(alpha.Data).File("secret.txt", "not for the marker module\n").File("sub/deep.txt", "nor this\n");
         (await alpha.CliAsync(null, "run", "standby")).EnsureSuccess("run standby");
         File.WriteAllText(Path.Combine(beta.Data, ".syncwarden-standby-claim.json"), "{}");
@@ -158,33 +192,37 @@ public sealed class StandbyOverTlsTests
     }
 
     [Fact]
-    public async Task Promote_stops_a_push_in_flight_into_serves_daemon_and_serve_keeps_running()
+    public async Task Promote_stops_a_push_in_flight_into_serves_daemon_but_not_a_reader_and_serve_keeps_running()
     {
-        // Arrange: a first run of alpha's pair; then a slow push into beta's module, under way in a child of beta's daemon.
-        using var dir = new TempDir("standby-tls-inflight");
-        await using var net = await NetworkNamespacePair.CreateAsync();
-        var (alpha, beta) = await MachinesAsync(net, dir);
-        await using var alphaMachine = alpha;
-        await using var betaMachine = beta;
-        new TreeBuilder(alpha.Data).File("small.txt", "first\n");
+        // Arrange: a first run of alpha's pair; then, both slow and under way in children of beta's daemon, a read of
+        // beta's data module (what rejoin does) and a push into its push module.
+        await using var pair = await TlsPair.StartAsync("standby-tls-inflight");
+        var (dir, alpha, beta) = (pair.Dir, pair.Alpha, pair.Beta);
+        new TreeBuilder(alpha.Data).File("small.txt", "first\n").File("shared.bin", 2_000_000);
         (await alpha.CliAsync(null, "run", "standby")).EnsureSuccess("run standby");
+        await using var slowRead = TestProcess.Start("ip", RawRsyncArgs(dir, alpha, beta, ["--bwlimit=20", "--", "syncwarden@beta::standby.1.data/shared.bin", dir.CreateSubdirectory("read") + "/"]));
+        await StandbyPair.UntilAsync(() => Task.FromResult(DaemonChildrenIn(beta.Data).Count > 0 || slowRead.HasExited), "the slow read reaches beta's daemon");
+        var readers = DaemonChildrenIn(beta.Data);
         var big = dir.Combine("big.bin");
         File.WriteAllBytes(big, new byte[4_000_000]);
-        await using var slow = TestProcess.Start("ip", RawRsyncArgs(dir, alpha, beta, ["--bwlimit=50", "--", big, "syncwarden@beta::standby.1/"]));
-        await StandbyPair.UntilAsync(() => Task.FromResult(DaemonChildrenIn(beta.Data).Count > 0 || slow.HasExited), "the slow push reaches beta's daemon");
-        var receivers = DaemonChildrenIn(beta.Data);
+        await using var slowPush = TestProcess.Start("ip", RawRsyncArgs(dir, alpha, beta, ["--bwlimit=50", "--", big, "syncwarden@beta::standby.1/"]));
+        await StandbyPair.UntilAsync(() => Task.FromResult(DaemonChildrenIn(beta.Data).Count > readers.Count || slowPush.HasExited), "the slow push reaches beta's daemon");
+        var receivers = DaemonChildrenIn(beta.Data).Except(readers).ToList();
 
         // Act
         var promoted = await beta.CliAsync(null, "promote", "--force", "--accept-lag");
-        var pushed = await slow.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        var pushed = await slowPush.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 
         // Assert
-        receivers.Should().NotBeEmpty(slow.StandardErrorSoFar);
+        readers.Should().NotBeEmpty(slowRead.StandardErrorSoFar);
+        receivers.Should().NotBeEmpty(slowPush.StandardErrorSoFar);
         promoted.ExitCode.Should().Be(0, promoted.ToString());
-        promoted.StandardOutput.Should().Contain("rsync receiver(s) of an interrupted push from alpha");
+        promoted.StandardOutput.Should().Contain($"stopped {receivers.Count} rsync receiver(s) of an interrupted push from alpha");
         receivers.Should().OnlyContain(pid => !ProcFs.IsAlive(pid));
         pushed.ExitCode.Should().NotBe(0, "the push was stopped");
         File.Exists(Path.Combine(beta.Data, "big.bin")).Should().BeFalse("a stopped receiver never renames its temporary file into place");
+        readers.Should().OnlyContain(pid => ProcFs.IsAlive(pid), "a read of the data module writes nothing and is left alone");
+        slowRead.HasExited.Should().BeFalse(slowRead.StandardErrorSoFar);
         beta.Serve!.HasExited.Should().BeFalse("the listening daemon and stunnel are not receivers");
         var fenced = await alpha.CliAsync(null, "run", "standby");
         fenced.ExitCode.Should().Be(1, fenced.ToString());
