@@ -76,7 +76,9 @@ internal sealed class PeerMarkers(SyncwardenConfig config, ProcessRunner runner)
             {
                 var folder = Settings.PeerPaths[i];
                 // rsync writes a temporary file beside the marker and renames it: the peer sees the old marker or the new.
-                var (result, _, stderr) = await runner.CaptureAsync(Spec(["--times", "--", file, Remote(i, StandbyMarker.FileName, write: true)], separator: false), cancellationToken).ConfigureAwait(false);
+                // --ignore-times: a handover marker has the same size as the marker of the push just before it (alpha/true
+                // against beta/false) and often the same second; rsync's quick check would then skip it.
+                var (result, _, stderr) = await runner.CaptureAsync(Spec(["--times", "--ignore-times", "--", file, Remote(i, StandbyMarker.FileName, write: true)], separator: false), cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (result.ExitCode != 0)
                 {

@@ -101,7 +101,7 @@ public sealed class StandbyOverTlsTests
     }
 
     [Fact]
-    public async Task Failover_fencing_and_rejoin_over_rsync_tls_with_serve_on_both_machines()
+    public async Task Failover_fencing_rejoin_and_switchover_over_rsync_tls_with_serve_on_both_machines()
     {
         // Arrange: two machines with serve and a daemon each, no sshd; alpha's data.
         await using var pair = await TlsPair.StartAsync("standby-tls");
@@ -154,6 +154,17 @@ public sealed class StandbyOverTlsTests
         (await StandbyPair.DataDifferencesAsync(alpha, beta)).Should().BeEmpty();
         File.Exists(Path.Combine(alpha.Data, "docs", "stale-on-alpha.txt")).Should().BeFalse("rejoin replaced the stale write with the new primary's data");
         File.ReadAllText(Path.Combine(alpha.Data, "docs", "after-failover.txt")).Should().Be("written on the new primary\n");
+
+        // Act 6: a planned switchover on beta hands the role back through alpha's push and marker modules.
+        File.WriteAllText(Path.Combine(beta.Data, "docs", "last-minute.txt"), "written just before the switchover\n");
+        var switched = await beta.CliAsync(null, "switchover");
+
+        // Assert 6
+        switched.ExitCode.Should().Be(0, switched + "\nalpha's daemon:\n" + StandbyPair.Tail(alpha.Daemon!.StandardErrorSoFar));
+        switched.StandardOutput.Should().Contain("alpha confirmed");
+        File.ReadAllText(dir.Combine("promoted-alpha")).Should().Be("switchover 3\n");
+        File.ReadAllText(Path.Combine(alpha.Data, "docs", "last-minute.txt")).Should().Be("written just before the switchover\n");
+        (await StandbyPair.DataDifferencesAsync(alpha, beta)).Should().BeEmpty("no file was lost in the switchover");
     }
 
     [Fact]
