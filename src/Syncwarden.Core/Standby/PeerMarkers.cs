@@ -7,7 +7,9 @@ namespace Syncwarden.Standby;
 
 /// <summary>
 /// Reads and writes the markers in the peer's data folders with rsync itself, through the job's own transport
-/// (ssh options, key, remote rsync path): no remote shell command is needed, so a key restricted to rsync works.
+/// (ssh options, key, remote rsync path): no remote shell command is needed, so a key restricted to rsync works. Over
+/// rsync-tls the peer's <c>serve</c> offers the markers through a read-only module that shows nothing else, and the
+/// marker is written through the write-only module the push itself uses (Tls/TlsModules.StandbyModules).
 /// </summary>
 internal sealed class PeerMarkers(SyncwardenConfig config, ProcessRunner runner)
 {
@@ -28,9 +30,10 @@ internal sealed class PeerMarkers(SyncwardenConfig config, ProcessRunner runner)
         {
             var markers = new List<StandbyMarker?>();
             var claims = new List<StandbyMarker?>();
-            foreach (var folder in Settings.PeerPaths)
+            for (var i = 0; i < Settings.PeerPaths.Count; i++)
             {
-                var spec = Spec([Remote(folder, StandbyMarker.FileName), Remote(folder, StandbyMarker.ClaimFileName), incoming + "/"]);
+                var folder = Settings.PeerPaths[i];
+                var spec = Spec([Remote(i, StandbyMarker.FileName, write: false), Remote(i, StandbyMarker.ClaimFileName, write: false), incoming + "/"]);
                 var (result, _, stderr) = await runner.CaptureAsync(spec, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 // Exit 23 naming a missing file: no marker (or claim, or not even the folder) yet, which is normal.
@@ -69,10 +72,13 @@ internal sealed class PeerMarkers(SyncwardenConfig config, ProcessRunner runner)
         {
             var file = Path.Combine(outgoing, StandbyMarker.FileName);
             await File.WriteAllTextAsync(file, marker.ToJson(), cancellationToken).ConfigureAwait(false);
-            foreach (var folder in Settings.PeerPaths)
+            for (var i = 0; i < Settings.PeerPaths.Count; i++)
             {
+                var folder = Settings.PeerPaths[i];
                 // rsync writes a temporary file beside the marker and renames it: the peer sees the old marker or the new.
-                var (result, _, stderr) = await runner.CaptureAsync(Spec(["--times", "--", file, Remote(folder, StandbyMarker.FileName)], separator: false), cancellationToken).ConfigureAwait(false);
+                // --ignore-times: a handover marker has the same size as the marker of the push just before it (alpha/true
+                // against beta/false) and often the same second; rsync's quick check would then skip it.
+                var (result, _, stderr) = await runner.CaptureAsync(Spec(["--times", "--ignore-times", "--", file, Remote(i, StandbyMarker.FileName, write: true)], separator: false), cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (result.ExitCode != 0)
                 {
@@ -87,7 +93,9 @@ internal sealed class PeerMarkers(SyncwardenConfig config, ProcessRunner runner)
         }
     }
 
-    private string Remote(string folder, string name) => Ssh.SshCommand.RemoteSpec(Settings.Peer, folder.TrimEnd('/') + "/" + name);
+    private string Remote(int folder, string name, bool write) => Settings.Peer.UsesTls
+        ? Tls.TlsModules.StandbyMarkerSpec(Settings.Peer, folder, name, write)
+        : Ssh.SshCommand.RemoteSpec(Settings.Peer, Settings.PeerPaths[folder].TrimEnd('/') + "/" + name);
 
     private ProcessSpec Spec(IReadOnlyList<string> paths, bool separator = true)
     {

@@ -74,14 +74,14 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
             if (!force)
             {
                 throw new StandbyActionException(StandbyRefusal.PrimaryAnswers,
-                    $"the primary {peer.Name} still answers at {peer.Address}:{peer.Port.ToString(CultureInfo.InvariantCulture)}: promoting now would make two primaries. "
+                    $"the primary {peer.Name} still answers at {Endpoint(peer)}: promoting now would make two primaries. "
                     + "Stop it first (or use 'syncwarden switchover' on it for a planned change); --force promotes anyway, and the epoch then refuses the old primary's next push");
             }
-            lines.Add($"warning: the primary {peer.Name} still answers at {peer.Address}:{peer.Port.ToString(CultureInfo.InvariantCulture)}; promoting anyway (--force)");
+            lines.Add($"warning: the primary {peer.Name} still answers at {Endpoint(peer)}; promoting anyway (--force)");
         }
         else
         {
-            lines.Add($"the primary {peer.Name} does not answer at {peer.Address}:{peer.Port.ToString(CultureInfo.InvariantCulture)} (within {DurationParser.Format(peer.ConnectTimeout)})");
+            lines.Add($"the primary {peer.Name} does not answer at {Endpoint(peer)} (within {DurationParser.Format(peer.ConnectTimeout)})");
         }
         var markers = store.LocalMarkers();
         var now = time.GetUtcNow();
@@ -171,7 +171,7 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
         var peer = settings.Peer;
         if (!await AnswersAsync(peer, cancellationToken).ConfigureAwait(false))
         {
-            throw new StandbyActionException(StandbyRefusal.Failed, $"{peer.Name} does not answer at {peer.Address}:{peer.Port.ToString(CultureInfo.InvariantCulture)}; nothing was stopped or handed over");
+            throw new StandbyActionException(StandbyRefusal.Failed, $"{peer.Name} does not answer at {Endpoint(peer)}; nothing was stopped or handed over");
         }
         var lines = new List<string>();
         var started = time.GetUtcNow();
@@ -290,7 +290,12 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
         }
     }
 
-    /// <summary>Whether a TCP connection to the host's ssh port opens within its connect-timeout.</summary>
+    /// <summary>The port the peer is reached on: its TLS port (serve's stunnel) over rsync-tls, else its ssh port.</summary>
+    private static int ProbePort(HostConfig host) => host.UsesTls ? host.Tls!.Port : host.Port;
+
+    private static string Endpoint(HostConfig host) => $"{host.Address}:{ProbePort(host).ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Whether a TCP connection to the host's ssh port (its TLS port over rsync-tls) opens within its connect-timeout.</summary>
     private static async Task<bool> AnswersAsync(HostConfig host, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
@@ -299,7 +304,7 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
         timeout.CancelAfter(host.ConnectTimeout);
         try
         {
-            await client.ConnectAsync(host.Address, host.Port, timeout.Token).ConfigureAwait(false);
+            await client.ConnectAsync(host.Address, ProbePort(host), timeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -371,12 +376,15 @@ public sealed class StandbyControl(SyncwardenConfig config, ProcessRunner runner
     {
         Directory.CreateDirectory(localFolder);
         var builder = new Rsync.RsyncCommandBuilder(config, Job);
-        var sync = Job.Syncs[Settings.LocalPaths.ToList().IndexOf(localFolder)];
+        var index = Settings.LocalPaths.ToList().IndexOf(localFolder);
+        var sync = Job.Syncs[index];
         List<string> args = ["--archive", "--secluded-args", "--delete-delay", "--exclude=/.syncwarden-*/"];
         args.AddRange(Job.Exclude.Concat(sync.Exclude).Select(e => "--exclude=" + e));
         args.AddRange(Job.Options.Concat(sync.Options).Where(o => o != "--delete"));
         args.AddRange(builder.RemoteShellOptions());
-        args.AddRange(["--", Ssh.SshCommand.RemoteSpec(Settings.Peer, peerFolder + "/"), localFolder + "/"]);
+        // Over rsync-tls the peer's serve offers its folder read only for this (the push module is written only).
+        var remote = Settings.Peer.UsesTls ? Tls.TlsModules.StandbyDataSpec(Settings.Peer, index) : Ssh.SshCommand.RemoteSpec(Settings.Peer, peerFolder + "/");
+        args.AddRange(["--", remote, localFolder + "/"]);
         var (result, _, stderr) = await runner.CaptureAsync(builder.Spec(args), cancellationToken).ConfigureAwait(false);
         return result.ExitCode is 0 or 24 ? null
             : $"copying {Settings.PeerName}:{peerFolder}/ failed: {FailureText.Explain(Job, [.. stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)], result.ExitCode).Message}";

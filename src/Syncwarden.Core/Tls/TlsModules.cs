@@ -2,8 +2,12 @@ using Syncwarden.Configuration;
 
 namespace Syncwarden.Tls;
 
-/// <summary>One rsync daemon module of <c>syncwarden serve</c>: a push job's destination (write only) or a pull job's source (read only).</summary>
-public sealed record TlsModule(string Name, string Path, bool ReadOnly, string Job, int Sync);
+/// <summary>
+/// One rsync daemon module of <c>syncwarden serve</c>: a push job's destination (write only) or a pull job's source (read
+/// only). <see cref="OnlyFiles"/>, when set, are the only names at the module's root that can be read; everything else
+/// is hidden by the daemon's filter (the standby pair's marker module).
+/// </summary>
+public sealed record TlsModule(string Name, string Path, bool ReadOnly, string Job, int Sync, IReadOnlyList<string>? OnlyFiles = null);
 
 /// <summary>
 /// Which modules a host serves over rsync-tls and how a sender names them. Both sides read the same configuration, so a
@@ -25,13 +29,61 @@ public static class TlsModules
         return trimmed.Length == 0 ? "/" : trimmed;
     }
 
-    /// <summary>Every module host <paramref name="hostName"/> serves: one per sync of each rsync-tls job that pushes to or pulls from it.</summary>
+    /// <summary>
+    /// Every module host <paramref name="hostName"/> serves: one per sync of each rsync-tls job that pushes to or pulls
+    /// from it, and the standby pair's modules when it is this machine's side of an rsync-tls pair.
+    /// </summary>
     public static IReadOnlyList<TlsModule> ServedBy(SyncwardenConfig config, string hostName) =>
     [
         .. config.Jobs
-            .Where(j => j.Host == hostName && j.HostConfig is { UsesTls: true } && j.Direction is Direction.Push or Direction.Pull)
+            .Where(j => j.Host == hostName && j.HostConfig is { UsesTls: true } && j.Direction is Direction.Push or Direction.Pull && !IsStandbyPair(config, j))
             .SelectMany(j => j.Syncs.Select((s, i) => new TlsModule(NameOf(j, i), RemotePathOf(j, s), j.Direction == Direction.Pull, j.Name, i + 1))),
+        .. StandbyModules(config, hostName),
     ];
+
+    /// <summary>
+    /// The standby pair's modules on this machine, for each of its data folders: <c>standby.N</c>, written only, where
+    /// the peer's push (the job <c>standby</c>, whose module names the peer computes from the same file) and its marker
+    /// go; <c>standby.N.markers</c>, read only, which shows nothing but the marker and the claim (the peer's fencing
+    /// check); <c>standby.N.data</c>, read only, the data for the peer's rejoin. Served only when
+    /// <paramref name="hostName"/> is this machine and the peer reaches it over rsync-tls (this host's transport: the
+    /// same file on both machines says how the peer connects). The suffixes end in letters, so no job's
+    /// <c>JOB.N</c> can collide with them.
+    /// </summary>
+    public static IReadOnlyList<TlsModule> StandbyModules(SyncwardenConfig config, string hostName)
+    {
+        if (config.Standby is not { } standby || standby.ThisHost != hostName || !config.Hosts.TryGetValue(hostName, out var host) || !host.UsesTls)
+        {
+            return [];
+        }
+        var modules = new List<TlsModule>();
+        for (var i = 0; i < standby.LocalPaths.Count; i++)
+        {
+            var folder = standby.LocalPaths[i];
+            modules.Add(new TlsModule(StandbyPushModule(i), folder, ReadOnly: false, StandbySettings.JobName, i + 1));
+            modules.Add(new TlsModule(StandbyPushModule(i) + MarkerSuffix, folder, ReadOnly: true, StandbySettings.JobName, i + 1,
+                [Standby.StandbyMarker.FileName, Standby.StandbyMarker.ClaimFileName]));
+            modules.Add(new TlsModule(StandbyPushModule(i) + DataSuffix, folder, ReadOnly: true, StandbySettings.JobName, i + 1));
+        }
+        return modules;
+    }
+
+    /// <summary>The pair's own job pushes to the peer's folders: the peer serves those, and this machine only its own (above).</summary>
+    private static bool IsStandbyPair(SyncwardenConfig config, JobConfig job) => config.Standby is not null && job.Name == StandbySettings.JobName;
+
+    private const string MarkerSuffix = ".markers";
+    private const string DataSuffix = ".data";
+
+    /// <summary>The module the pair's push of sync <paramref name="syncIndex"/> writes to: <see cref="NameOf"/> of the peer's job <c>standby</c>.</summary>
+    private static string StandbyPushModule(int syncIndex) =>
+        StandbySettings.JobName + "." + (syncIndex + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A marker or claim file in the peer's folder <paramref name="syncIndex"/>: read through the marker module, written through the push module.</summary>
+    public static string StandbyMarkerSpec(HostConfig peer, int syncIndex, string fileName, bool write) =>
+        $"{AuthUser}@{peer.Name}::{StandbyPushModule(syncIndex)}{(write ? "" : MarkerSuffix)}/{fileName}";
+
+    /// <summary>The whole of the peer's folder <paramref name="syncIndex"/>, read only (rejoin's pull).</summary>
+    public static string StandbyDataSpec(HostConfig peer, int syncIndex) => $"{AuthUser}@{peer.Name}::{StandbyPushModule(syncIndex)}{DataSuffix}/";
 
     /// <summary>
     /// <c>syncwarden@HOST::JOB.N/rest</c> for <paramref name="path"/> at or below one of the job's remote folders. The host

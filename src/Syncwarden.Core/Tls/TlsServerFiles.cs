@@ -24,7 +24,7 @@ public static class TlsServerFiles
     /// <summary>
     /// rsyncd.conf: every module chrooted to its folder, numeric ids, files owned as sent (the daemon runs as root, as
     /// rsync over ssh as root does); push modules write only (the sender cannot read anything back), pull modules read
-    /// only. Only stunnel on loopback may connect, and only as the user whose password is the pre-shared key line, so
+    /// only, and a module with only some files readable filters out everything else. Only stunnel on loopback may connect, and only as the user whose password is the pre-shared key line, so
     /// another local user reaching the loopback port gets nowhere.
     /// </summary>
     public static string RsyncdConf(HostConfig host, IReadOnlyList<TlsModule> modules, string secretsFile, string configFile)
@@ -38,6 +38,13 @@ public static class TlsServerFiles
         {
             text.Append(CultureInfo.InvariantCulture, $"\n[{module.Name}]\n    comment = job {module.Job} sync {module.Sync}\n    path = {module.Path}\n");
             text.Append(module.ReadOnly ? "    read only = yes\n    write only = no\n" : "    read only = no\n    write only = yes\n");
+            if (module.OnlyFiles is { } only)
+            {
+                // The daemon treats what its filter excludes as absent: only these names at the root can be read.
+                text.Append("    filter =").AppendJoin("", only.Select(name => " + /" + name)).Append(" - *\n");
+                // And no following a symlink of that name to a file it does not show.
+                text.Append("    refuse options = copy-links copy-dirlinks copy-unsafe-links\n");
+            }
         }
         return text.ToString();
     }

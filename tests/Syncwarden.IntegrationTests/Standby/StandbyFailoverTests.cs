@@ -9,8 +9,6 @@ namespace Syncwarden.IntegrationTests.Standby;
 /// </summary>
 public sealed class StandbyFailoverTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-
     private static string Q(string s) => TestConfig.Q(s);
 
     private static void WriteConfig(StandbyMachine machine, StandbyMachine alpha, StandbyMachine beta, SshServer alphaSsh, SshServer betaSsh, TempDir dir, string passwordFile)
@@ -18,18 +16,7 @@ public sealed class StandbyFailoverTests
         var pg = machine.Postgres!;
         string Host(StandbyMachine m, SshServer ssh) =>
             $"  {m.Name}: {{ address: {m.End.Address}, port: {ssh.Port}, user: root, identity: {Q(ssh.ClientKeyPath)}, known-hosts: {Q(ssh.KnownHostsPath)}, connect-timeout: 3s }}\n";
-        var yaml = $$"""
-            state-dir: {{Q(machine.StateDir)}}
-            log: { level: debug }
-            hosts:
-            {{Host(alpha, alphaSsh)}}{{Host(beta, betaSsh)}}
-            standby:
-              primary: alpha
-              standby: beta
-              every: { seconds: 3 }
-              catch-up: false
-              handover-timeout: 90s
-              io-timeout: 4s
+        var extra = $$"""
               databases: [{ type: postgresql, name: app, socket: {{Q(pg.SocketDir)}}, port: {{pg.Port}}, user: postgres, password-file: {{Q(passwordFile)}} }]
               dump-dir: {{Q(Path.Combine(alpha.Data, ".db"))}}
               promote-hooks:
@@ -37,34 +24,16 @@ public sealed class StandbyFailoverTests
                 - [/bin/sh, -c, {{Q("echo \"$SYNCWARDEN_STANDBY_ACTION $SYNCWARDEN_STANDBY_EPOCH\" >> " + dir.Combine("promoted-") + "$SYNCWARDEN_THIS_HOST")}}]
               stop-hooks:
                 - [/bin/sh, -c, {{Q("echo stopped >> " + dir.Combine("stopped-") + "$SYNCWARDEN_THIS_HOST")}}]
-              syncs:
-                - { source: {{Q(alpha.Data)}}, destination: {{Q(beta.Data)}} }
+
             """;
-        File.WriteAllText(machine.ConfigPath, yaml);
-        File.SetUnixFileMode(machine.ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        StandbyPair.WriteConfig(machine, alpha, beta, Host(alpha, alphaSsh) + Host(beta, betaSsh), extra);
     }
 
-    /// <summary>
-    /// Differences between the two data folders, leaving out the markers (each machine's own) and the dump folder: the
-    /// live primary dumps again at every run, so its dump is a moving target (the restores check the dumps instead).
-    /// </summary>
-    private static async Task<IReadOnlyList<string>> DataDifferencesAsync(StandbyMachine a, StandbyMachine b) =>
-        [.. (await TreeComparer.DescribeDifferencesAsync(a.Data, b.Data)).Where(d => !d.Contains(".syncwarden-standby", StringComparison.Ordinal) && !d.Contains(" .db", StringComparison.Ordinal) && !d.Contains(": .db", StringComparison.Ordinal))];
+    private static Task<IReadOnlyList<string>> DataDifferencesAsync(StandbyMachine a, StandbyMachine b) => StandbyPair.DataDifferencesAsync(a, b);
 
-    private static string Tail(string log) => log.Length > 6000 ? log[^6000..] : log;
+    private static string Tail(string log) => StandbyPair.Tail(log);
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, StandbyMachine? logOf = null)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not within {Patience}: {what}" + (logOf?.Daemon is { } d ? $"\n{logOf.Name}'s daemon:\n" + Tail(d.StandardErrorSoFar) : ""));
-            }
-            await Task.Delay(250);
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> condition, string what, StandbyMachine? logOf = null) => StandbyPair.UntilAsync(condition, what, logOf);
 
     [Fact]
     public async Task Failover_fencing_rejoin_and_switchover_between_two_machines_lose_no_file()
