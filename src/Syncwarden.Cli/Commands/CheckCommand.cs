@@ -62,6 +62,11 @@ internal static class CheckCommand
     {
         foreach (var host in config.Hosts.Values.OrderBy(h => h.Name, StringComparer.Ordinal))
         {
+            if (host.UsesTls)
+            {
+                yield return $"host {host.Name}: rsync-tls to port {host.Tls!.Port}, pre-shared key {host.Tls.PskFile} (no ssh)";
+                continue;
+            }
             var key = host.ManagedKey ? $"managed key {host.Identity} (restricted to rsync by keys install)"
                 : host.Identity is { } identity ? $"key {identity} (identity:)"
                 : "ssh's own keys (agent, ~/.ssh)";

@@ -38,6 +38,29 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public async Task Check_names_the_pre_shared_key_of_an_rsync_tls_host_not_ssh_keys()
+    {
+        // Arrange: one ssh host and one rsync-tls host with a key made by keys psk.
+        using var dir = new TempDir("check-tls");
+        var psk = dir.Combine("backup1.psk");
+        (await SyncwardenCli.RunAsync(["keys", "psk", psk])).EnsureSuccess("keys psk");
+        var config = new TestConfig(dir).TlsHost("backup1", 8874, psk);
+        config.Job("nightly", $$"""
+            direction: push
+            host: backup1
+            syncs: [{ source: {{TestConfig.Q(dir.CreateSubdirectory("src") + "/")}}, destination: /backup/data }]
+            """);
+
+        // Act
+        var check = await config.RunCliAsync("check");
+
+        // Assert
+        check.ExitCode.Should().Be(0, check.ToString());
+        var line = check.StandardOutput.Split('\n').Single(l => l.StartsWith("host backup1:", StringComparison.Ordinal));
+        line.Should().Contain("rsync-tls to port 8874").And.Contain(psk).And.NotContain("known_hosts").And.NotContain("keys (agent");
+    }
+
+    [Fact]
     public async Task Check_json_lists_errors_with_locations()
     {
         using var dir = new TempDir("check");
