@@ -24,9 +24,23 @@ internal static class StandbyPair
     /// <summary>
     /// Differences between the two data folders, leaving out the markers (each machine's own) and the dump folder: the
     /// live primary dumps again at every run, so its dump is a moving target (the restores check the dumps instead).
+    /// The primary's daemon may replace its dump while the folders are hashed (a file listed, then gone before it is
+    /// read): that look is taken again.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> DataDifferencesAsync(StandbyMachine a, StandbyMachine b) =>
-        [.. (await TreeComparer.DescribeDifferencesAsync(a.Data, b.Data)).Where(d => !d.Contains(".syncwarden-standby", StringComparison.Ordinal) && !d.Contains(" .db", StringComparison.Ordinal) && !d.Contains(": .db", StringComparison.Ordinal))];
+    public static async Task<IReadOnlyList<string>> DataDifferencesAsync(StandbyMachine a, StandbyMachine b)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return [.. (await TreeComparer.DescribeDifferencesAsync(a.Data, b.Data)).Where(d => !d.Contains(".syncwarden-standby", StringComparison.Ordinal) && !d.Contains(" .db", StringComparison.Ordinal) && !d.Contains(": .db", StringComparison.Ordinal))];
+            }
+            catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.Contains("No such file or directory", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+        }
+    }
 
     public static string Tail(string log) => log.Length > 6000 ? log[^6000..] : log;
 
