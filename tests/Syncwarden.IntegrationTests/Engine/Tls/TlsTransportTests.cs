@@ -5,7 +5,7 @@ using Syncwarden.IntegrationTests.Infrastructure;
 namespace Syncwarden.IntegrationTests.Engine.Tls;
 
 /// <summary>rsync's daemon protocol inside TLS: real stunnel on both sides, a real rsync daemon started by <c>syncwarden serve</c>, on loopback.</summary>
-public sealed class TlsTransportTests
+public sealed partial class TlsTransportTests
 {
     [Theory]
     [InlineData("push")]
@@ -187,6 +187,75 @@ public sealed class TlsTransportTests
         RunOutput.Parse(run).Error.Should().Contain("is empty; refusing to run with --delete");
         File.Exists(Path.Combine(replica, "keep.txt")).Should().BeTrue();
     }
+
+    [Fact]
+    public async Task Max_delete_over_the_cap_is_refused_over_rsync_tls_before_anything_changes()
+    {
+        // Arrange: ten files replicated over TLS, then six removed at the source and one added; the cap is 5.
+        using var dir = new TempDir("tls-max-delete");
+        var source = dir.CreateSubdirectory("src");
+        var builder = new TreeBuilder(source);
+        for (var i = 0; i < 10; i++)
+        {
+            builder.File($"f{i}.txt", $"file {i}\n");
+        }
+        var replica = dir.CreateSubdirectory("replica");
+        await using var bed = new TlsBed(dir);
+        await bed.CreateKeyAsync();
+        bed.Config.Job("nightly", $$"""
+            direction: push
+            host: {{TlsBed.Host}}
+            max-delete: 5
+            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}}, options: [--delete] }]
+            """);
+        await bed.StartServeAsync();
+        (await bed.Config.RunCliAsync("run", "nightly", "--no-progress")).EnsureSuccess("first push");
+        for (var i = 0; i < 6; i++)
+        {
+            File.Delete(Path.Combine(source, $"f{i}.txt"));
+        }
+        File.WriteAllText(Path.Combine(source, "new.txt"), "new");
+
+        // Act
+        var run = await bed.Config.RunCliAsync("run", "nightly", "--no-progress");
+
+        // Assert: the dry-run pre-pass went through the TLS module too, and nothing was deleted or sent.
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.StandardOutput.Should().Contain("would delete 6").And.Contain("max-delete 5");
+        Directory.EnumerateFiles(replica).Should().HaveCount(10);
+        File.Exists(Path.Combine(replica, "new.txt")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Progress_of_a_push_over_rsync_tls_shows_percent_rate_and_eta()
+    {
+        // Arrange: one 12 MiB file at 2000 KiB/s (about 6 s), so a run without a terminal prints at least one progress line.
+        using var dir = new TempDir("tls-progress");
+        var source = new TreeBuilder(dir.CreateSubdirectory("src")).File("big.bin", 12 * 1024 * 1024).Root;
+        var replica = dir.CreateSubdirectory("replica");
+        await using var bed = new TlsBed(dir);
+        await bed.CreateKeyAsync();
+        bed.Config.Job("slow", $$"""
+            direction: push
+            host: {{TlsBed.Host}}
+            bandwidth: 2000
+            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}} }]
+            """);
+        await bed.StartServeAsync();
+
+        // Act
+        var run = await bed.Config.RunCliAsync("run", "slow");
+
+        // Assert
+        run.ExitCode.Should().Be(0, run.ToString());
+        var percents = run.StandardError.Split('\n').Select(l => TlsProgressLine().Match(l)).Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        percents.Should().NotBeEmpty(run.StandardError).And.BeInAscendingOrder().And.OnlyContain(p => p >= 0 && p <= 100);
+        new FileInfo(Path.Combine(replica, "big.bin")).Length.Should().Be(12 * 1024 * 1024);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"slow \[1/1\] \[[#.]{24}\] +(\d+)% .+/s ETA [\d:-]+")]
+    private static partial System.Text.RegularExpressions.Regex TlsProgressLine();
 
     [Fact]
     public async Task Interrupted_push_keeps_its_partial_file_in_the_module_and_the_rerun_completes()
