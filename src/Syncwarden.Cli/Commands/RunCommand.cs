@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Syncwarden.Cli.Output;
@@ -32,11 +31,7 @@ internal static class RunCommand
                 : JobArguments.Select(config, names);
             var json = parse.GetValue(CliApp.JsonOption);
 
-            using var stop = new CancellationTokenSource();
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            // One token for the whole command: SIGTERM/SIGINT and the command line's own cancellation.
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            using var signals = new StopSignals(cancellationToken);
 
             var showProgress = !parse.GetValue(noProgress) && !json;
             // Progress and the log share stderr: a log line wipes the bar before it is written.
@@ -60,13 +55,13 @@ internal static class RunCommand
             var records = new List<RunRecord>();
             foreach (var job in selected)
             {
-                if (linked.IsCancellationRequested)
+                if (signals.IsCancellationRequested)
                 {
                     break;
                 }
                 try
                 {
-                    records.Add(await runner.RunAsync(job, RunTrigger.Manual, linked.Token).ConfigureAwait(false));
+                    records.Add(await runner.RunAsync(job, RunTrigger.Manual, signals.Token).ConfigureAwait(false));
                 }
                 catch (JobBusyException ex)
                 {

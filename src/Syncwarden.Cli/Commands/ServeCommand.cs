@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Syncwarden.Cli.Output;
 using Syncwarden.Processes;
 using Syncwarden.Tls;
@@ -25,19 +24,15 @@ internal static class ServeCommand
         {
             var config = CliContext.LoadConfig(parse);
             var hostName = parse.GetValue(hostArg) ?? config.ThisHost ?? Environment.MachineName.Split('.')[0];
-            using var stop = new CancellationTokenSource();
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            // Sources: SIGTERM/SIGINT and the command line's own cancellation.
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            using var signals = new StopSignals(cancellationToken);
             using var provider = new ConsoleLoggerProvider(config.Log, new StderrLine(Console.Error));
             var logger = provider.CreateLogger("serve");
             var server = new TlsServer(config, new ProcessRunner(logger), logger);
             try
             {
-                await server.RunAsync(hostName, message => Console.Error.WriteLine("syncwarden: " + message), linked.Token).ConfigureAwait(false);
+                await server.RunAsync(hostName, message => Console.Error.WriteLine("syncwarden: " + message), signals.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (linked.IsCancellationRequested)
+            catch (OperationCanceledException) when (signals.IsCancellationRequested)
             {
                 Console.Error.WriteLine("syncwarden: serve stopped");
                 return CliApp.Ok;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Syncwarden.Cli.Output;
@@ -30,11 +29,7 @@ internal static class StandbyCommandBase
         {
             throw new UserError($"{config.SourceFile} has no standby: section, so this machine is in no standby pair; see docs/standby.md");
         }
-        using var stop = new CancellationTokenSource();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
-        // Sources: SIGTERM/SIGINT and the command line's own cancellation.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+        using var signals = new StopSignals(cancellationToken);
         var stderr = new StderrLine(Console.Error);
         await using var services = CliServices.Build(config, ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)), stderr);
         var control = new StandbyControl(config, services.GetRequiredService<Processes.ProcessRunner>(), services.GetRequiredService<TimeProvider>(),
@@ -42,7 +37,7 @@ internal static class StandbyCommandBase
         StandbyActionResult result;
         try
         {
-            result = await action(control, services, linked.Token).ConfigureAwait(false);
+            result = await action(control, services, signals.Token).ConfigureAwait(false);
         }
         catch (StandbyActionException ex)
         {
@@ -54,7 +49,7 @@ internal static class StandbyCommandBase
                 _ => CliApp.Failed,
             });
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (signals.IsCancellationRequested)
         {
             throw new UserError("cancelled; 'syncwarden status' shows the role this machine has now", CliApp.Failed);
         }

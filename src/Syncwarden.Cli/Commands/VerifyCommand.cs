@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Syncwarden.Cli.Output;
@@ -35,23 +34,19 @@ internal static class VerifyCommand
             {
                 percent = VerifySample.TryParsePercent(text, out var p) ? p : throw new UserError($"--sample: expected a percentage above 0% and at most 100%, such as 5%, got '{text}'");
             }
-            using var stop = new CancellationTokenSource();
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            // Sources: SIGTERM/SIGINT and the command line's own cancellation.
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            using var signals = new StopSignals(cancellationToken);
             var stderr = new StderrLine(Console.Error);
             await using var services = CliServices.Build(config, ConfigLoader.ResolvePath(parse.GetValue(CliApp.ConfigOption)), stderr);
             VerifyRecord record;
             try
             {
-                record = await services.GetRequiredService<VerifyRunner>().VerifyAsync(config, job, percent, parse.GetValue(seed), cancellationToken: linked.Token).ConfigureAwait(false);
+                record = await services.GetRequiredService<VerifyRunner>().VerifyAsync(config, job, percent, parse.GetValue(seed), cancellationToken: signals.Token).ConfigureAwait(false);
             }
             catch (JobBusyException ex)
             {
                 throw new UserError(ex.Message + "; verify it once the run has ended", CliApp.Failed);
             }
-            catch (OperationCanceledException) when (linked.IsCancellationRequested)
+            catch (OperationCanceledException) when (signals.IsCancellationRequested)
             {
                 throw new UserError($"verification of job '{job.Name}' cancelled; nothing was recorded", CliApp.Failed);
             }
