@@ -34,6 +34,36 @@ public sealed class HistoryStoreTests : IDisposable
     }
 
     [Fact]
+    public void The_write_ahead_log_that_every_run_reads_at_open_stays_short_over_many_runs()
+    {
+        // Arrange: 200 runs as `syncwarden run` makes them, each opening and closing the history. The WAL is left in
+        // place between runs (no checkpoint at close), and whoever opens the database first reads all of it.
+        var start = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var largest = 0L;
+
+        // Act
+        for (var i = 0; i < 200; i++)
+        {
+            using (var store = HistoryStore.Open(_dir))
+            {
+                var id = store.Insert(Started("every-minute", start.AddMinutes(i)));
+                store.Update(new RunRecord
+                {
+                    Id = id, Job = "every-minute", StartedAt = start.AddMinutes(i), EndedAt = start.AddMinutes(i).AddSeconds(1),
+                    Result = RunResult.Succeeded, ExitCode = 0, FilesTransferred = i, LogFile = $"/var/lib/syncwarden/logs/{i}.log",
+                });
+            }
+            largest = Math.Max(largest, new FileInfo(Path.Combine(_dir, "history.db-wal")).Length);
+        }
+
+        // Assert: a frame is a 4 KiB page and a 24-byte header; 100 pages is the checkpoint threshold, and the last
+        // run before a checkpoint may pass it by its own few pages.
+        using var reopened = HistoryStore.Open(_dir);
+        reopened.History("every-minute", 1000).Should().HaveCount(200);
+        largest.Should().BeLessThan(120 * (4096 + 24), "SQLite's default threshold of 1000 pages let it grow to 4 MiB");
+    }
+
+    [Fact]
     public void History_survives_reopening_and_lists_newest_first()
     {
         var t = DateTimeOffset.UtcNow;
