@@ -70,12 +70,14 @@ public static partial class ConfigLoader
         {
             host = host with { Port = (int)p };
         }
-        if (map.Get("identity") is { } identity && reader.LocalPath(identity, map.PathOf("identity"), "identity: /root/.ssh/id_ed25519", "/etc/syncwarden/id_ed25519") is { } i)
+        if (map.Get("identity") is { } identity && reader.LocalPath(identity, map.PathOf("identity"), "identity: /root/.ssh/id_ed25519", "/etc/syncwarden/id_ed25519") is { } i
+            && IsSshFileName(i, identity, map.PathOf("identity"), reader))
         {
             host = host with { Identity = i };
         }
         if (map.Get("known-hosts") is { } knownHosts
-            && reader.LocalPath(knownHosts, map.PathOf("known-hosts"), "known-hosts: /etc/syncwarden/known_hosts", "/etc/syncwarden/known_hosts") is { } k)
+            && reader.LocalPath(knownHosts, map.PathOf("known-hosts"), "known-hosts: /etc/syncwarden/known_hosts", "/etc/syncwarden/known_hosts") is { } k
+            && IsSshFileName(k, knownHosts, map.PathOf("known-hosts"), reader))
         {
             host = host with { KnownHosts = k };
         }
@@ -118,5 +120,20 @@ public static partial class ConfigLoader
                 "write it the way ssh -o takes it, e.g. ServerAliveInterval=30");
         }
         return options;
+    }
+
+    /// <summary>
+    /// ssh reads ${NAME} in a key or known-hosts file name as an environment variable and has no way to escape it
+    /// (spaces, quotes and % are escaped by <see cref="Ssh.SshCommand.FileOptionValue"/>).
+    /// </summary>
+    private static bool IsSshFileName(string value, YamlNode node, string path, ConfigReader reader)
+    {
+        if (!value.Contains("${", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        reader.Error(node, path, $"\"{value}\" contains \"${{\", which ssh would replace with an environment variable",
+            "rename the file or folder, or point to it through a symlink whose path has no \"${\"");
+        return false;
     }
 }

@@ -111,7 +111,7 @@ public sealed class KeyInstaller(ProcessRunner runner, TimeProvider time)
         var comment = ManagedKeys.Comment(hostName);
         var line = $"restrict,from=\"{from}\",command=\"{forced.Replace("\"", "\\\"", StringComparison.Ordinal)}\" {publicKey[0]} {publicKey[1]} {comment}";
         var install = RemoteCommandLine.ShCommand(InstallScript, [options.AuthorizedKeys, line, comment, scope.Root, scope.ReadOnly ? "ro" : "rw"]);
-        var (result, _, stderr) = await runner.CaptureAsync(AdminSsh(config, host, options, install, ["-o", "UserKnownHostsFile=" + pinned, "-o", "GlobalKnownHostsFile=/dev/null"]), cancellationToken).ConfigureAwait(false);
+        var (result, _, stderr) = await runner.CaptureAsync(AdminSsh(config, host, options, install, ["-o", "UserKnownHostsFile=" + SshCommand.FileOptionValue(pinned), "-o", "GlobalKnownHostsFile=/dev/null"]), cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new KeyException(result.ExitCode switch
@@ -222,7 +222,7 @@ public sealed class KeyInstaller(ProcessRunner runner, TimeProvider time)
         }
         if (options.AdminIdentity is { } identity)
         {
-            args.AddRange(["-i", identity, "-o", "IdentitiesOnly=yes"]);
+            args.AddRange(["-o", "IdentityFile=" + SshCommand.FileOptionValue(identity), "-o", "IdentitiesOnly=yes"]);
         }
         args.AddRange(["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
             "-o", "ConnectTimeout=" + ((int)Math.Ceiling(host.ConnectTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)]);
@@ -230,7 +230,7 @@ public sealed class KeyInstaller(ProcessRunner runner, TimeProvider time)
         args.AddRange(extra);
         if (options.AdminKnownHosts is { } knownHosts)
         {
-            args.AddRange(["-o", "UserKnownHostsFile=" + knownHosts]);
+            args.AddRange(["-o", "UserKnownHostsFile=" + SshCommand.FileOptionValue(knownHosts)]);
         }
         foreach (var option in host.SshOptions)
         {

@@ -17,8 +17,9 @@ public static class SshCommand
         }
         if (host.Identity is { Length: > 0 } identity)
         {
-            args.Add("-i");
-            args.Add(identity);
+            // Not -i: ssh checks an -i path as given but opens it after expanding %-tokens, so a name with a % in it
+            // could never be used. As an option value it is read once, the way FileOptionValue writes it.
+            AddOption(args, "IdentityFile", FileOptionValue(identity));
             // Only the configured key: an agent or default keys must not mask a wrong identity.
             args.Add("-o");
             args.Add("IdentitiesOnly=yes");
@@ -33,7 +34,7 @@ public static class SshCommand
         });
         if (host.KnownHosts is { Length: > 0 } knownHosts)
         {
-            AddOption(args, "UserKnownHostsFile", knownHosts);
+            AddOption(args, "UserKnownHostsFile", FileOptionValue(knownHosts));
         }
         // ssh keeps the first value it sees for an option, so the host's own options go before the
         // keepalive defaults they are meant to override.
@@ -56,6 +57,15 @@ public static class SshCommand
         var argv = BaseArguments(sshPath, host);
         return new Processes.ProcessSpec(argv[0], [.. argv.Skip(1), .. extraOptions, "--", host.Address, remoteCommand]);
     }
+
+    /// <summary>
+    /// A file name as the value of an <c>-o</c> option (IdentityFile, UserKnownHostsFile): ssh splits such a value as
+    /// it splits a line of its config file (on spaces, quotes grouping, a backslash escaping a quote or a backslash)
+    /// and then expands %-tokens (%h, %u, ...). In double quotes with " and \ escaped, and % doubled, any name reaches
+    /// ssh unchanged. (ssh also expands ${NAME} there, with no escape: ConfigLoader refuses such names.)
+    /// </summary>
+    public static string FileOptionValue(string path) =>
+        "\"" + path.Replace("%", "%%", StringComparison.Ordinal).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private static void AddOption(List<string> args, string key, string value)
     {

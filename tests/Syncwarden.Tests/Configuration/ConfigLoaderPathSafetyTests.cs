@@ -232,6 +232,30 @@ public sealed class ConfigLoaderPathSafetyTests : IDisposable
     }
 
     [Theory]
+    [InlineData("hosts: { nas: { address: nas, identity: \"/keys/${HOME}/id\" } }", "hosts.nas.identity", "/keys/${HOME}/id")]
+    [InlineData("hosts: { nas: { address: nas, known-hosts: \"/etc/ssh ${x}/known\" } }", "hosts.nas.known-hosts", "/etc/ssh ${x}/known")]
+    public void A_key_or_known_hosts_name_that_ssh_would_expand_as_a_variable_is_refused(string yaml, string key, string value)
+    {
+        // Act
+        var error = ConfigErrors.Single(yaml);
+
+        // Assert
+        error.ShouldBeAt(1, yaml.IndexOf('"', StringComparison.Ordinal) + 1, key);
+        error.Message.Should().Be($"\"{value}\" contains \"${{\", which ssh would replace with an environment variable");
+    }
+
+    [Fact]
+    public void Key_and_known_hosts_names_with_spaces_quotes_and_percent_signs_are_accepted()
+    {
+        // Act
+        var result = ConfigLoader.Parse("hosts: { nas: { address: nas, identity: \"/k 'a' \\\"b\\\" %h/id\", known-hosts: \"/k $x/known\" } }", ConfigErrors.File);
+
+        // Assert
+        result.Errors.Should().BeEmpty();
+        result.Config!.Hosts["nas"].Identity.Should().Be("/k 'a' \"b\" %h/id");
+    }
+
+    [Theory]
     [InlineData("rsync-path: bin/rsync", "rsync-path", "bin/rsync", "/usr/bin/rsync")]
     [InlineData("ssh-path: ./ssh", "ssh-path", "./ssh", "/usr/bin/ssh")]
     [InlineData("power: { rtcwake-path: sbin/rtcwake }", "power.rtcwake-path", "sbin/rtcwake", "/usr/sbin/rtcwake")]

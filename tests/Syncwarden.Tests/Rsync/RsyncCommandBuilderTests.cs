@@ -91,8 +91,8 @@ public sealed class RsyncCommandBuilderTests
         args[^2].Should().Be("/data/work");
         args.Should().NotContain(a => a.StartsWith("--temp-dir", StringComparison.Ordinal), "the receiver is remote");
         var rsh = args.Single(a => a.StartsWith("--rsh=", StringComparison.Ordinal));
-        rsh.Should().Contain("'-p' '2222'").And.Contain("'-l' 'replicate'").And.Contain("'-i' '/etc/syncwarden/id ed25519'")
-            .And.Contain("'BatchMode=yes'").And.Contain("'StrictHostKeyChecking=yes'").And.Contain("'UserKnownHostsFile=/etc/syncwarden/known_hosts'")
+        rsh.Should().Contain("'-p' '2222'").And.Contain("'-l' 'replicate'").And.Contain("'-o' 'IdentityFile=\"/etc/syncwarden/id ed25519\"'")
+            .And.Contain("'BatchMode=yes'").And.Contain("'StrictHostKeyChecking=yes'").And.Contain("'UserKnownHostsFile=\"/etc/syncwarden/known_hosts\"'")
             .And.Contain("'Compression=yes'");
     }
 

@@ -167,8 +167,8 @@ public sealed class ReplicationTests(SshServerFixture fixture)
         (await TreeComparer.DescribeDifferencesAsync(source, Path.Combine(replica, "work"))).Should().BeEmpty();
         var record = RunOutput.Parse(run);
         record.FilesTransferred.Should().Be(1);
-        // ssh given an unusable -i path fails authentication (the fixture authorizes only this key), so
+        // ssh given an unusable identity path fails authentication (the fixture authorizes only this key), so
         // success means rsync split the -e string back into exactly this path.
-        record.Log.Should().Contain("-i", "the run log shows the ssh command line").And.Contain("key dir/my key");
+        record.Log.Should().Contain("IdentityFile=", "the run log shows the ssh command line").And.Contain("key dir/my key");
     }
 }
