@@ -136,13 +136,7 @@ public sealed partial class RestrictedKeyTests
         using var dir = new TempDir("keys-hostkey");
         var remote = dir.CreateSubdirectory("remote");
         var source = new TreeBuilder(dir.CreateSubdirectory("src")).File("a.txt", 100).Root;
-        var config = new TestConfig(dir).HostWithoutKey(Host, server).Job("push", $"""
-            direction: push
-            host: {Host}
-            syncs:
-              - source: {TestConfig.Q(source + "/")}
-                destination: {TestConfig.Q(Path.Combine(remote, "replica"))}
-            """);
+        var config = PushConfig(dir, server, source, remote);
         var empty = dir.Combine("empty_known_hosts");
         File.WriteAllText(empty, "");
         (await config.RunCliAsync("keys", "init", Host)).ExitCode.Should().Be(0);
@@ -176,16 +170,11 @@ public sealed partial class RestrictedKeyTests
         var remote = dir.CreateSubdirectory("remote");
         var source = new TreeBuilder(dir.CreateSubdirectory("src")).File("a.txt", 100).Root;
         var marker = Path.Combine(remote, "hook-ran");
-        var config = new TestConfig(dir).HostWithoutKey(Host, server).Job("push", $"""
-            direction: push
-            host: {Host}
+        var config = PushConfig(dir, server, source, remote, $"""
             hooks:
               before:
                 - command: [touch, {TestConfig.Q(marker)}]
                   on: remote
-            syncs:
-              - source: {TestConfig.Q(source + "/")}
-                destination: {TestConfig.Q(Path.Combine(remote, "replica"))}
             """);
         (await config.RunCliAsync("keys", "init", Host)).ExitCode.Should().Be(0);
 
@@ -203,6 +192,17 @@ public sealed partial class RestrictedKeyTests
         File.Exists(marker).Should().BeFalse();
         Directory.EnumerateFileSystemEntries(Path.Combine(remote, "replica")).Should().BeEmpty("nothing was transferred (install made the folder)");
     }
+
+    /// <summary>Job "push" of <paramref name="source"/>'s contents to REMOTE/replica, with <paramref name="jobSettings"/> (job-level YAML).</summary>
+    private static TestConfig PushConfig(TempDir dir, SshServer server, string source, string remote, string jobSettings = "") =>
+        new TestConfig(dir).HostWithoutKey(Host, server).Job("push", $"""
+            direction: push
+            host: {Host}
+            {jobSettings}
+            syncs:
+              - source: {TestConfig.Q(source + "/")}
+                destination: {TestConfig.Q(Path.Combine(remote, "replica"))}
+            """);
 
     private static TestConfig PullConfig(TempDir dir, SshServer server)
     {

@@ -32,13 +32,17 @@ internal sealed class TlsBed : IAsyncDisposable
         keys.EnsureSuccess("keys psk");
     }
 
-    /// <summary>A key, job <paramref name="job"/> pushing <paramref name="source"/>'s contents to <paramref name="destination"/> on <see cref="Host"/>, and serve started.</summary>
-    public async Task<RunningProcess> ServePushAsync(string job, string source, string destination, string syncOptions = "")
+    /// <summary>
+    /// A key, job <paramref name="job"/> pushing <paramref name="source"/>'s contents to <paramref name="destination"/> on
+    /// <see cref="Host"/>, and serve started. <paramref name="jobSettings"/> are more job-level YAML lines (bandwidth, ...).
+    /// </summary>
+    public async Task<RunningProcess> ServePushAsync(string job, string source, string destination, string syncOptions = "", string jobSettings = "")
     {
         await CreateKeyAsync();
         Config.Job(job, $$"""
             direction: push
             host: {{Host}}
+            {{jobSettings}}
             syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(destination)}}, options: [{{syncOptions}}] }]
             """);
         return await StartServeAsync();

@@ -201,14 +201,7 @@ public sealed partial class TlsTransportTests
         }
         var replica = dir.CreateSubdirectory("replica");
         await using var bed = new TlsBed(dir);
-        await bed.CreateKeyAsync();
-        bed.Config.Job("nightly", $$"""
-            direction: push
-            host: {{TlsBed.Host}}
-            max-delete: 5
-            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}}, options: [--delete] }]
-            """);
-        await bed.StartServeAsync();
+        await bed.ServePushAsync("nightly", source, replica, "--delete", "max-delete: 5");
         (await bed.Config.RunCliAsync("run", "nightly", "--no-progress")).EnsureSuccess("first push");
         for (var i = 0; i < 6; i++)
         {
@@ -234,14 +227,7 @@ public sealed partial class TlsTransportTests
         var source = new TreeBuilder(dir.CreateSubdirectory("src")).File("big.bin", 12 * 1024 * 1024).Root;
         var replica = dir.CreateSubdirectory("replica");
         await using var bed = new TlsBed(dir);
-        await bed.CreateKeyAsync();
-        bed.Config.Job("slow", $$"""
-            direction: push
-            host: {{TlsBed.Host}}
-            bandwidth: 2000
-            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}} }]
-            """);
-        await bed.StartServeAsync();
+        await bed.ServePushAsync("slow", source, replica, jobSettings: "bandwidth: 2000");
 
         // Act
         var run = await bed.Config.RunCliAsync("run", "slow");
@@ -266,15 +252,7 @@ public sealed partial class TlsTransportTests
         Resilience.Interruption.BuildSource(source);
         var replica = dir.CreateSubdirectory("replica");
         await using var bed = new TlsBed(dir);
-        await bed.CreateKeyAsync();
-        bed.Config.Job("slow", $$"""
-            direction: push
-            host: {{TlsBed.Host}}
-            bandwidth: 4000
-            retries: { count: 0 }
-            syncs: [{ source: {{TestConfig.Q(source + "/")}}, destination: {{TestConfig.Q(replica)}} }]
-            """);
-        await bed.StartServeAsync();
+        await bed.ServePushAsync("slow", source, replica, jobSettings: "bandwidth: 4000\nretries: { count: 0 }");
         await using var cli = await bed.Config.StartCliAsync("run", "slow", "--json");
         await Resilience.Interruption.WaitUntilAsync(() => Resilience.Interruption.BytesUnder(replica) > 8_000_000, "the daemon writing the big file", cli);
 
