@@ -93,7 +93,7 @@ public sealed class StandbyFailoverTests
         // Act 4: users work on beta; alpha comes back and its daemon pushes, still believing it is the primary.
         File.WriteAllText(Path.Combine(beta.Data, "docs", "after-failover.txt"), "written on the new primary\n");
         File.WriteAllText(Path.Combine(alpha.Data, "docs", "stale-on-alpha.txt"), "written on the old primary while cut off\n");
-        var betaTree = await TreeComparer.SnapshotAsync(beta.Data);
+        var betaTree = await StandbyPair.SnapshotAsync(beta.Data);
         await net.RestoreAsync();
         await UntilAsync(async () => (await alpha.StandbyStatusAsync(pgpass)).GetProperty("role").GetString() == "standby", "alpha is fenced and becomes the standby", alpha);
 
@@ -105,7 +105,7 @@ public sealed class StandbyFailoverTests
         var alphaHistory = (await alpha.CliAsync(pgpass, "history", "standby", "--json")).EnsureSuccess("history");
         alphaHistory.StandardOutput.Should().Contain("push refused");
         File.Exists(Path.Combine(beta.Data, "docs", "stale-on-alpha.txt")).Should().BeFalse("the fenced push wrote nothing on the new primary");
-        var betaAfter = await TreeComparer.SnapshotAsync(beta.Data);
+        var betaAfter = await StandbyPair.SnapshotAsync(beta.Data);
         betaAfter.Keys.Where(k => !k.Contains(".syncwarden-standby", StringComparison.Ordinal) && !k.StartsWith(".db", StringComparison.Ordinal))
             .Should().BeEquivalentTo(betaTree.Keys.Where(k => !k.Contains(".syncwarden-standby", StringComparison.Ordinal) && !k.StartsWith(".db", StringComparison.Ordinal)));
         File.ReadAllText(Path.Combine(beta.Data, "docs", "report.txt")).Should().Be("quarterly numbers\n");

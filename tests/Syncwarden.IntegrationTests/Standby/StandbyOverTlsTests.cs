@@ -133,7 +133,7 @@ public sealed class StandbyOverTlsTests
         // Act 4: users work on beta; alpha comes back and pushes, still believing it is the primary.
         File.WriteAllText(Path.Combine(beta.Data, "docs", "after-failover.txt"), "written on the new primary\n");
         File.WriteAllText(Path.Combine(alpha.Data, "docs", "stale-on-alpha.txt"), "written on the old primary while cut off\n");
-        var betaTree = await TreeComparer.SnapshotAsync(beta.Data);
+        var betaTree = await StandbyPair.SnapshotAsync(beta.Data);
         await net.RestoreAsync();
         await StandbyPair.UntilAsync(async () => (await alpha.StandbyStatusAsync(null)).GetProperty("role").GetString() == "standby", "alpha is fenced and becomes the standby", alpha);
 
@@ -142,7 +142,7 @@ public sealed class StandbyOverTlsTests
         alphaFenced.GetProperty("epoch").GetInt64().Should().Be(2);
         alphaFenced.GetProperty("lastRefusal").GetString().Should().Contain("beta holds epoch 2");
         File.Exists(Path.Combine(beta.Data, "docs", "stale-on-alpha.txt")).Should().BeFalse("the fenced push wrote nothing on the new primary");
-        (await TreeComparer.SnapshotAsync(beta.Data)).Keys.Where(k => !k.Contains(".syncwarden-standby", StringComparison.Ordinal))
+        (await StandbyPair.SnapshotAsync(beta.Data)).Keys.Where(k => !k.Contains(".syncwarden-standby", StringComparison.Ordinal))
             .Should().BeEquivalentTo(betaTree.Keys.Where(k => !k.Contains(".syncwarden-standby", StringComparison.Ordinal)));
 
         // Act 5: rejoin on alpha pulls beta's data through beta's read-only data module.

@@ -24,18 +24,29 @@ internal static class StandbyPair
     /// <summary>
     /// Differences between the two data folders, leaving out the markers (each machine's own) and the dump folder: the
     /// live primary dumps again at every run, so its dump is a moving target (the restores check the dumps instead).
-    /// The primary's daemon may replace its dump while the folders are hashed (a file listed, then gone before it is
-    /// read): that look is taken again.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> DataDifferencesAsync(StandbyMachine a, StandbyMachine b)
+    public static Task<IReadOnlyList<string>> DataDifferencesAsync(StandbyMachine a, StandbyMachine b) =>
+        ReadingLiveTreesAsync<IReadOnlyList<string>>(async () =>
+            [.. (await TreeComparer.DescribeDifferencesAsync(a.Data, b.Data)).Where(d => !d.Contains(".syncwarden-standby", StringComparison.Ordinal) && !d.Contains(" .db", StringComparison.Ordinal) && !d.Contains(": .db", StringComparison.Ordinal))]);
+
+    /// <summary><see cref="TreeComparer.SnapshotAsync"/> of a data folder a daemon may be writing to.</summary>
+    public static Task<IReadOnlyDictionary<string, TreeEntry>> SnapshotAsync(string root) =>
+        ReadingLiveTreesAsync(() => TreeComparer.SnapshotAsync(root));
+
+    /// <summary>
+    /// A daemon may replace its dump or a marker while a data folder is hashed (a file listed, then gone before it is
+    /// read, or before the hashing pass lists it): <paramref name="look"/> is then taken again.
+    /// </summary>
+    private static async Task<T> ReadingLiveTreesAsync<T>(Func<Task<T>> look)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return [.. (await TreeComparer.DescribeDifferencesAsync(a.Data, b.Data)).Where(d => !d.Contains(".syncwarden-standby", StringComparison.Ordinal) && !d.Contains(" .db", StringComparison.Ordinal) && !d.Contains(": .db", StringComparison.Ordinal))];
+                return await look();
             }
-            catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.Contains("No such file or directory", StringComparison.Ordinal))
+            catch (InvalidOperationException ex) when (attempt < 5
+                && (ex.Message.Contains("No such file or directory", StringComparison.Ordinal) || ex.Message.StartsWith("no sha256 for ", StringComparison.Ordinal)))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200));
             }
