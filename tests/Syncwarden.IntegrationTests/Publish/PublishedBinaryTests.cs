@@ -125,6 +125,82 @@ public sealed partial class PublishedBinaryTests
         }
     }
 
+    [Fact]
+    public async Task Published_daemon_gives_back_the_compressed_start_up_data_it_no_longer_reads()
+    {
+        // Arrange: where .rodata lies in the file, from binutils' readelf. The compiler keeps the program's data there,
+        // compressed (about 3 MiB); the runtime decodes it once, before main(), and never reads it again.
+        // Native/prefault.c's syncwarden_release_startup_data(), called first thing in Main, drops its pages from the
+        // process. A long-running daemon would otherwise keep them resident for its whole life.
+        var published = await PublishedBinary.GetAsync();
+        var sections = await TestProcess.RunAsync("readelf", ["-SW", published]);
+        sections.ExitCode.Should().Be(0, sections.ToString());
+        var rodata = sections.StandardOutput.Split('\n')
+            .Select(line => line[(line.IndexOf(']', StringComparison.Ordinal) + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Single(fields => fields.Length >= 5 && fields[0] == ".rodata");
+        var rodataOffset = Convert.ToInt64(rodata[3], 16);
+        using var dir = new TempDir("published-daemon");
+        var config = new TestConfig(dir).Job("later", $$"""
+            direction: local
+            schedule: "0 0 1 1 *"
+            catch-up: false
+            syncs: [ { source: {{TestConfig.Q(dir.CreateSubdirectory("src"))}}, destination: {{TestConfig.Q(dir.Combine("dst"))}} } ]
+            """);
+        config.Write();
+
+        // Act: the release as strace sees it, then the idle daemon's own pages of .rodata (its smaps entry).
+        var trace = await TestProcess.RunAsync("strace", ["-e", "trace=madvise", published, "--version"]);
+        await using var daemon = TestProcess.Start(published, ["-c", config.ConfigPath, "daemon"]);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!daemon.StandardErrorSoFar.Contains("daemon started", StringComparison.Ordinal) && !daemon.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var (size, resident) = ReadOnlyMappingAt(daemon.ProcessId, rodataOffset);
+        await daemon.TerminateAsync();
+        var stopped = await daemon.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        trace.ExitCode.Should().Be(0, trace.ToString());
+        var released = MadviseCall().Matches(trace.StandardError).Where(call => call.Groups["advice"].Value == "MADV_DONTNEED").ToList();
+        released.Should().ContainSingle(trace.StandardError).Which.Groups["result"].Value.Should().Be("0");
+        var releasedBytes = long.Parse(released[0].Groups["length"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        releasedBytes.Should().BeGreaterThan(2L << 20, "the compressed data is several MiB");
+        stopped.ExitCode.Should().Be(0, stopped.ToString());
+        stopped.StandardError.Should().Contain("daemon started");
+        // Without the release the daemon has nearly all of .rodata resident: the runtime read the blob in full.
+        resident.Should().BeLessThanOrEqualTo(size - releasedBytes + (256L << 10), $"{releasedBytes} bytes of the {size} mapped were released and stay unread");
+    }
+
+    /// <summary>Size and resident bytes of the process's read-only mapping of its executable that holds file offset
+    /// <paramref name="offset"/>, from /proc/PID/smaps.</summary>
+    private static (long Size, long Resident) ReadOnlyMappingAt(int processId, long offset)
+    {
+        var lines = File.ReadAllLines($"/proc/{processId}/smaps");
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var fields = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6 || fields[1] != "r--p" || !fields[5].EndsWith("/syncwarden", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var range = fields[0].Split('-').Select(a => Convert.ToInt64(a, 16)).ToArray();
+            var start = Convert.ToInt64(fields[2], 16);
+            if (offset < start || offset >= start + range[1] - range[0])
+            {
+                continue;
+            }
+
+            var rss = lines.Skip(i + 1).First(line => line.StartsWith("Rss:", StringComparison.Ordinal));
+            var kib = long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+            return (range[1] - range[0], kib * 1024);
+        }
+
+        throw new InvalidOperationException($"no read-only mapping of the executable at offset {offset:x} in /proc/{processId}/smaps");
+    }
+
     [GeneratedRegex(@"madvise\(0x[0-9a-f]+, (?<length>\d+), (?<advice>MADV_[A-Z_]+)\) = (?<result>-?\d+)")]
     private static partial Regex MadviseCall();
 
