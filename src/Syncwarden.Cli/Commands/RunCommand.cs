@@ -43,13 +43,8 @@ internal static class RunCommand
                     s.AddSingleton<IRunEventSubscriber>(new TerminalProgress(stderr, interactive: !Console.IsErrorRedirected));
                 }
             });
-            var history = services.GetRequiredService<HistoryStore>();
-            history.CloseAbandonedRuns(TimeProvider.System.GetUtcNow());
             var runner = services.GetRequiredService<JobRunner>();
-            if (config.Jobs.Any(j => j.Device is not null))
-            {
-                await runner.ReleaseAbandonedDisksAsync().ConfigureAwait(false);
-            }
+            await runner.RecoverAsync().ConfigureAwait(false);
             var events = services.GetRequiredService<RunEventHub>();
 
             var records = new List<RunRecord>();

@@ -68,12 +68,7 @@ public sealed partial class JobScheduler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        var closed = history.CloseAbandonedRuns(time.GetUtcNow());
-        if (closed > 0)
-        {
-            logger.LogWarning("{Count} run(s) left unfinished by a stopped syncwarden were recorded as failed (interrupted)", closed);
-        }
-        await _jobRunner.ReleaseAbandonedDisksAsync().ConfigureAwait(false);
+        await _jobRunner.RecoverAsync().ConfigureAwait(false);
         lock (_gate)
         {
             ComputeSchedules(time.GetUtcNow(), catchUp: true);

@@ -1,3 +1,4 @@
+using Syncwarden.Configuration;
 using Syncwarden.History;
 
 namespace Syncwarden.Runs;
@@ -19,4 +20,11 @@ internal interface IRunStep
 
     /// <summary>Clean-up and follow-up once the result is known (also after a failure or a cancel).</summary>
     Task<RunRecord> AfterAsync(RunContext context, RunRecord result);
+
+    /// <summary>
+    /// Puts right what a syncwarden killed during a run left of this step (a run still recorded as running, a disk
+    /// left mounted). Called once by each process that runs jobs (the run command, the daemon) before its first run,
+    /// through <see cref="JobRunner.RecoverAsync"/>; most steps leave nothing behind.
+    /// </summary>
+    Task RecoverAsync(SyncwardenConfig config, TimeProvider time) => Task.CompletedTask;
 }

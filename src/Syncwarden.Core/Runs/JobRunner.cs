@@ -21,6 +21,19 @@ public sealed partial class JobRunner(
 {
     private readonly RunPipeline _pipeline = new(config, history, runner, time, logger);
 
+    /// <summary>
+    /// Puts right what a syncwarden killed during a run left behind, step by step (<see cref="IRunStep.RecoverAsync"/>):
+    /// runs still recorded as running are closed as interrupted, disks it mounted are unmounted. Call once per process,
+    /// before its first run.
+    /// </summary>
+    public async Task RecoverAsync()
+    {
+        foreach (var step in _pipeline.StepsForRun())
+        {
+            await step.RecoverAsync(config, time).ConfigureAwait(false);
+        }
+    }
+
     /// <exception cref="JobBusyException">The job is already running in another process; nothing was recorded.</exception>
     public async Task<RunRecord> RunAsync(JobConfig job, RunTrigger trigger = RunTrigger.Manual, CancellationToken cancellationToken = default)
     {

@@ -11,7 +11,8 @@ namespace Syncwarden.Runs;
 /// <summary>
 /// The ordered steps of every run: the one place where a capability that acts before or after the
 /// syncs is added (a disk mount, a database dump, a snapshot: one more line here). Steps are made
-/// fresh for each run, so a step may keep what its before part took (a lock) for its after part.
+/// fresh for each run, so a step may keep what its before part took (a lock) for its after part. What a killed
+/// run left of a step is put right by the same step (<see cref="IRunStep.RecoverAsync"/>).
 /// </summary>
 internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history, ProcessRunner runner, TimeProvider time, ILogger logger)
 {
@@ -24,7 +25,7 @@ internal sealed class RunPipeline(SyncwardenConfig config, HistoryStore history,
             new HistoryStep(history, logger),       // record, log file, RunStarted / RunFinished
             new RestrictedKeyStep(),                // a host with a key for rsync only: refuse features that need a shell there
             new StandbyStep(runner, logger),        // a standby pair: the standby checks its lag; the primary is fenced by a higher epoch
-            new DeviceStep(runner, time),           // mount the job's removable disk; record its free space, unmount
+            new DeviceStep(runner, time, logger),   // mount the job's removable disk; record its free space, unmount
             new HooksStep(hooks, logger),           // before hooks; after / on-error / finally hooks
             new PluginsStep(hooks),                 // plugins write filter rules for the syncs
             new LocksStep(runner),                  // blocks-on, local and remote locks

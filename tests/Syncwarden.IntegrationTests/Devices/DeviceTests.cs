@@ -156,6 +156,7 @@ public sealed class DeviceTests
         markerAfterKill.Should().BeTrue("the marker names the disk for the next start");
         next.ExitCode.Should().Be(0, next.ToString());
         next.StandardError.Should().Contain($"unmounted the disk {disk.Uuid} from {bed.Mountpoint}");
+        next.StandardError.Should().Contain("1 run(s) left unfinished by a stopped syncwarden were recorded as failed (interrupted)");
         disk.Mountpoints().Should().BeEmpty();
         File.Exists(bed.Marker("offsite")).Should().BeFalse();
     }

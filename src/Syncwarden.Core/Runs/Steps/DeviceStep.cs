@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Syncwarden.Configuration;
 using Syncwarden.Devices;
 using Syncwarden.History;
@@ -12,8 +13,11 @@ namespace Syncwarden.Runs.Steps;
 /// No listed disk attached skips the run. A marker in the state folder lets the next start unmount a disk whose run
 /// was killed.
 /// </summary>
-internal sealed class DeviceStep(ProcessRunner runner, TimeProvider time) : IRunStep
+internal sealed class DeviceStep(ProcessRunner runner, TimeProvider time, ILogger logger) : IRunStep
 {
+    /// <summary>Disks a killed syncwarden left mounted (its marker names a process that is gone) are unmounted.</summary>
+    public Task RecoverAsync(SyncwardenConfig config, TimeProvider clock) => AbandonedMounts.ReleaseAsync(config.StateDir, runner, clock, logger);
+
     private readonly DiskTools _tools = new(runner, time);
     private DeviceDisk? _disk;
     private bool _mountedByUs;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Syncwarden.Configuration;
 using Syncwarden.History;
 
 namespace Syncwarden.Runs.Steps;
@@ -47,6 +48,17 @@ internal sealed class HistoryStep(HistoryStore history, ILogger logger) : IRunSt
         ApplyLogRetention(context);
         LogResult(result);
         return Task.FromResult(result);
+    }
+
+    /// <summary>Runs left "running" by a syncwarden process that is gone are recorded as failed (interrupted).</summary>
+    public Task RecoverAsync(SyncwardenConfig config, TimeProvider time)
+    {
+        var closed = history.CloseAbandonedRuns(time.GetUtcNow());
+        if (closed > 0)
+        {
+            logger.LogWarning("{Count} run(s) left unfinished by a stopped syncwarden were recorded as failed (interrupted)", closed);
+        }
+        return Task.CompletedTask;
     }
 
     private void LogResult(RunRecord run)
