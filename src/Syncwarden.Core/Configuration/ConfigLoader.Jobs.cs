@@ -127,7 +127,7 @@ public static partial class ConfigLoader
         job = job with { Notifications = BindJobNotifications(map, reader) };
         job = BindDevice(job, map, reader);
         job = BindSnapshots(map, job, reader);
-        CheckJobTransport(map, job, reader);
+        CheckJobTransport(map, job, hosts, reader);
         return job;
     }
 

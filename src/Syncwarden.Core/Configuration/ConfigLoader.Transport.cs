@@ -82,43 +82,27 @@ public static partial class ConfigLoader
     }
 
     /// <summary>
-    /// rsync-tls reaches the host's rsync daemon only, never a shell: what needs one (remote hooks and locks, snapshots
-    /// at the destination, a source snapshot on the remote host, verify) is refused, at its key.
+    /// rsync-tls reaches the host's rsync daemon only, never a shell: what needs one there (ShellFeatures: remote hooks,
+    /// snapshots at the destination, a source snapshot on the remote host, verify, a lock on that host) is refused, at
+    /// its key. A lock on another host, reached over ssh, is not the rsync-tls host's business.
     /// </summary>
-    private static void CheckJobTransport(MappingView map, JobConfig job, ConfigReader reader)
+    private static void CheckJobTransport(MappingView map, JobConfig job, IReadOnlyDictionary<string, HostConfig> hosts, ConfigReader reader)
     {
-        if (job.HostConfig is not { Transport: Transport.RsyncTls } host || job.Direction == Direction.Local)
+        foreach (var host in hosts.Values.Where(h => h.Transport == Transport.RsyncTls).OrderBy(h => h.Name, StringComparer.Ordinal))
+        {
+            foreach (var feature in ShellFeatures.On(job, host.Name, withVerify: true))
+            {
+                if (map.Get(feature.Key) is { } node)
+                {
+                    reader.Error(node, map.PathOf(feature.Key),
+                        $"{feature.What}, but host '{host.Name}' has transport: rsync-tls (rsync's daemon only, no shell)",
+                        $"use transport: ssh for host '{host.Name}', or remove {feature.Key}: from job '{job.Name}'");
+                }
+            }
+        }
+        if (job.HostConfig is not { Transport: Transport.RsyncTls } || job.Direction == Direction.Local)
         {
             return;
-        }
-        void Refuse(string key, string what) =>
-            reader.Error(map.Get(key)!, map.PathOf(key),
-                $"{what} needs a remote shell, and host '{host.Name}' has transport: rsync-tls (rsync's daemon only)",
-                $"use transport: ssh for host '{host.Name}', or remove {key}: from job '{job.Name}'");
-
-        if (new[] { job.Hooks.Before, job.Hooks.After, job.Hooks.OnError, job.Hooks.Finally }.SelectMany(h => h).Any(h => h.Remote))
-        {
-            Refuse("hooks", "a remote hook (on: remote)");
-        }
-        if (job.Locks.Any(l => l.Host is not null))
-        {
-            Refuse("locks", "a lock on another host");
-        }
-        if (job.BlocksOn.Any(l => l.Host is not null))
-        {
-            Refuse("blocks-on", "waiting for a lock on another host");
-        }
-        if (job.Direction == Direction.Push && job.Snapshots.Method != SnapshotMethod.None)
-        {
-            Refuse("snapshots", "snapshots at the remote destination");
-        }
-        if (job.Direction == Direction.Pull && job.SourceSnapshot is not null)
-        {
-            Refuse("source-snapshot", "a snapshot of the remote source");
-        }
-        if (job.Verify is not null)
-        {
-            Refuse("verify", "verify (it reads the replica back)");
         }
         if (job.Direction == Direction.Pull && map.Get("syncs") is { } syncsNode)
         {

@@ -100,37 +100,11 @@ public static class RestrictedKey
     {
         if (job.Host == hostName && job.Direction != Direction.Local)
         {
-            yield return VerifyText;
+            yield return ShellFeatures.VerifyText;
         }
     }
 
-    private const string VerifyText = "verify compares checksums over ssh with rsync options rrsync refuses";
-
-    private static IEnumerable<string> FeaturesOn(JobConfig job, string hostName, bool withVerify)
-    {
-        if (job.Host == hostName && job.Direction != Direction.Local)
-        {
-            var hooks = job.Hooks;
-            if (hooks.Before.Concat(hooks.After).Concat(hooks.OnError).Concat(hooks.Finally).Any(h => h.Remote))
-            {
-                yield return "remote hooks (on: remote) run commands over ssh";
-            }
-            if (job.Direction == Direction.Push && job.Snapshots.Enabled)
-            {
-                yield return "snapshots at the destination run scripts over ssh";
-            }
-            if (job.Direction == Direction.Pull && job.SourceSnapshot is not null)
-            {
-                yield return "source-snapshot runs btrfs over ssh";
-            }
-            if (withVerify && job.Verify is not null)
-            {
-                yield return VerifyText + " (verify: is set)";
-            }
-        }
-        if (job.Locks.Concat(job.BlocksOn).Any(l => l.Host == hostName))
-        {
-            yield return "remote locks (locks:/blocks-on: on this host) hold a shell session";
-        }
-    }
+    /// <summary>What needs a shell on the host, once each (locks and blocks-on say the same).</summary>
+    private static IEnumerable<string> FeaturesOn(JobConfig job, string hostName, bool withVerify) =>
+        ShellFeatures.On(job, hostName, withVerify).Select(f => f.What).Distinct(StringComparer.Ordinal);
 }

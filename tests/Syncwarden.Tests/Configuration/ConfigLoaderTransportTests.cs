@@ -44,9 +44,10 @@ public sealed class ConfigLoaderTransportTests
     }
 
     [Theory]
-    [InlineData("    hooks: { before: [{ command: [/bin/true], on: remote }] }\n", "jobs.j.hooks", "a remote hook")]
-    [InlineData("    locks: [\"b:/run/lock/x\"]\n", "jobs.j.locks", "a lock on another host")]
-    [InlineData("    snapshots: { method: link-dest, keep: { last: 3 } }\n", "jobs.j.snapshots", "snapshots at the remote destination")]
+    [InlineData("    hooks: { before: [{ command: [/bin/true], on: remote }] }\n", "jobs.j.hooks", "remote hooks (on: remote)")]
+    [InlineData("    locks: [\"b:/run/lock/x\"]\n", "jobs.j.locks", "remote locks")]
+    [InlineData("    blocks-on: [\"b:/run/lock/x\"]\n", "jobs.j.blocks-on", "remote locks")]
+    [InlineData("    snapshots: { method: link-dest, keep: { last: 3 } }\n", "jobs.j.snapshots", "snapshots at the destination")]
     [InlineData("    verify: { sample: 5% }\n", "jobs.j.verify", "verify")]
     public void Features_that_need_a_remote_shell_are_refused_for_an_rsync_tls_host(string body, string key, string what)
     {
@@ -54,6 +55,35 @@ public sealed class ConfigLoaderTransportTests
 
         error.Message.Should().Contain(what).And.Contain("host 'b' has transport: rsync-tls");
         error.Hint.Should().Contain("transport: ssh");
+    }
+
+    [Fact]
+    public void A_lock_on_an_ssh_host_is_allowed_for_a_job_whose_host_has_rsync_tls()
+    {
+        // Arrange: the lock is taken over ssh on host a; host b (rsync-tls) is not involved in it.
+        var yaml = PushJob("    locks: [\"a:/run/lock/x\"]\n").Replace("hosts:\n", "hosts:\n  a: { address: a.example.net }\n", StringComparison.Ordinal);
+
+        // Act
+        var result = ConfigLoader.Parse(yaml, ConfigErrors.File);
+
+        // Assert
+        result.Errors.Should().BeEmpty();
+        result.Config!.Jobs.Single().Locks.Should().ContainSingle().Which.Host.Should().Be("a");
+    }
+
+    [Fact]
+    public void A_lock_on_the_rsync_tls_host_is_refused_also_for_a_job_of_another_host()
+    {
+        // Arrange: job k pushes to host a over ssh and holds a lock on host b, which offers no shell.
+        var yaml = TlsHost.Replace("hosts:\n", "hosts:\n  a: { address: a.example.net }\n", StringComparison.Ordinal)
+            + "jobs:\n  k:\n    direction: push\n    host: a\n    syncs: [{ source: /srv/data/, destination: /backup/data }]\n    blocks-on: [\"b:/run/lock/x\"]\n";
+
+        // Act
+        var error = ConfigErrors.Single(yaml);
+
+        // Assert
+        error.Key.Should().Be("jobs.k.blocks-on", error.ToString());
+        error.Message.Should().Contain("remote locks").And.Contain("host 'b' has transport: rsync-tls");
     }
 
     [Fact]
