@@ -29,6 +29,15 @@ internal static class RunCommand
             var selected = parse.GetValue(device) is { } uuid
                 ? names is { Length: > 0 } ? throw new UserError("give job names or --device, not both") : JobArguments.ForDevice(config, uuid)
                 : JobArguments.Select(config, names);
+            if (names is not { Length: > 0 })
+            {
+                // All jobs: one whose host is this machine (this-host) runs on the other machine of a shared file.
+                foreach (var elsewhere in selected.Where(config.RunsElsewhere))
+                {
+                    Console.Error.WriteLine($"syncwarden: skipped job '{elsewhere.Name}': its host '{elsewhere.Host}' is this machine (this-host), so it runs on the other machine");
+                }
+                selected = [.. selected.Where(j => !config.RunsElsewhere(j))];
+            }
             var json = parse.GetValue(CliApp.JsonOption);
 
             using var signals = new StopSignals(cancellationToken);

@@ -32,6 +32,12 @@ public sealed record SyncwardenConfig
     public StandbySettings? Standby { get; init; }
 
     public JobConfig? FindJob(string name) => Jobs.FirstOrDefault(j => j.Name == name);
+
+    /// <summary>
+    /// True for a job whose host is this machine (<see cref="ThisHost"/>): in a file shared by both machines, the push
+    /// or pull it describes runs on the other one. The daemon does not schedule it here, and `run` of all jobs skips it.
+    /// </summary>
+    public bool RunsElsewhere(JobConfig job) => ThisHost is not null && job.Direction != Direction.Local && job.Host == ThisHost;
 }
 
 public enum LogLevelSetting { Debug, Info, Warning, Error }

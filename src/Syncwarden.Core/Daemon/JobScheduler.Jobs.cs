@@ -20,6 +20,11 @@ public sealed partial class JobScheduler
             {
                 continue;
             }
+            if (_config.RunsElsewhere(job))
+            {
+                logger.LogInformation("job {Job}: not scheduled here: its host '{Host}' is this machine (this-host); it runs on the other machine", job.Name, job.Host);
+                continue;
+            }
             _next[job.Name] = schedule.NextAfter(now, _zone);
             if (!catchUp || !job.CatchUp)
             {
@@ -160,7 +165,8 @@ public sealed partial class JobScheduler
     {
         lock (_gate)
         {
-            foreach (var job in _config.Jobs.Where(j => jobs is null || jobs.Contains(j.Name)))
+            // All jobs: those whose host is this machine run on the other one (an explicit name still runs it).
+            foreach (var job in _config.Jobs.Where(j => jobs is null ? !_config.RunsElsewhere(j) : jobs.Contains(j.Name)))
             {
                 Enqueue(job.Name, trigger);
             }

@@ -74,7 +74,7 @@ public sealed partial class JobScheduler(
             ComputeSchedules(time.GetUtcNow(), catchUp: true);
         }
         logger.LogInformation("daemon started: {Jobs} job(s), {Scheduled} scheduled, time zone {Zone}, at most {Max} at once",
-            _config.Jobs.Count, _config.Jobs.Count(j => j.Schedule is not null), _zone.Id, _config.Daemon.MaxConcurrentJobs);
+            _config.Jobs.Count, _config.Jobs.Count(j => j.Schedule is not null && !_config.RunsElsewhere(j)), _zone.Id, _config.Daemon.MaxConcurrentJobs);
         AnnounceReady();
 
         while (!stoppingToken.IsCancellationRequested)

@@ -130,6 +130,40 @@ public sealed class JobSchedulerTests
     }
 
     [Fact]
+    public async Task A_job_whose_host_is_this_machine_is_neither_scheduled_nor_caught_up_nor_run_with_all_jobs()
+    {
+        // Arrange: one file for both machines; job2 pushes to host 'self', which this-host says this machine is. Both
+        // jobs are due every minute and catch up (never run), so job2 would run at start, on schedule and on run-now.
+        await using var bed = new Bed();
+        var config = bed.Config(new EverySeconds(60), jobs: 2, catchUp: true);
+        var self = new HostConfig { Name = "self", Address = "127.0.0.1" };
+        config = config with
+        {
+            Hosts = new Dictionary<string, HostConfig> { ["self"] = self },
+            ThisHost = "self",
+            Jobs = [config.Jobs[0], config.Jobs[1] with { Direction = Direction.Push, Host = "self", HostConfig = self }],
+        };
+        await bed.StartAsync(config);
+
+        // Act: the catch-up run, one due run, one run-now of all jobs.
+        var caughtUp = await bed.Events.WaitForAsync<RunFinished>();
+        await bed.Events.WaitForAsync<DaemonWaiting>(w => w.Idle, after: caughtUp);
+        bed.Advance(TimeSpan.FromSeconds(60));
+        var due = await bed.Events.WaitForAsync<RunFinished>(f => f.Run.Id != caughtUp.Run.Id);
+        await bed.Events.WaitForAsync<DaemonWaiting>(w => w.Idle, after: due);
+        bed.Scheduler.RunNow();
+        var now = await bed.Events.WaitForAsync<RunFinished>(f => f.Run.Id != caughtUp.Run.Id && f.Run.Id != due.Run.Id);
+        await bed.Events.WaitForAsync<DaemonWaiting>(w => w.Idle, after: now);
+
+        // Assert
+        new[] { caughtUp, due, now }.Select(f => (f.Run.Job, f.Run.Trigger)).Should().Equal(
+            ("job1", RunTrigger.CatchUp), ("job1", RunTrigger.Schedule), ("job1", RunTrigger.Signal));
+        bed.Events.Events.OfType<RunStarted>().Select(e => e.Run.Job).Should().OnlyContain(j => j == "job1");
+        bed.Events.Events.OfType<RunMissed>().Should().BeEmpty();
+        bed.History.History("job2", 10).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_due_run_while_the_previous_still_runs_is_missed_and_announced()
     {
         // Arrange: the first run is held in its before hook.
