@@ -59,6 +59,16 @@ public sealed class KeyInstaller(ProcessRunner runner, TimeProvider time)
     public async Task<(InstalledKey Key, string Line)> InstallAsync(SyncwardenConfig config, string hostName, KeyInstallOptions options, CancellationToken cancellationToken = default)
     {
         var host = KeyTools.HostOf(config, hostName);
+        const string Symlink = "point to it through a symlink whose path has no \"${\"";
+        KeyTools.RequireSshFileName(config.StateDir, "the state directory", "set state-dir: to a folder whose path has no \"${\"");
+        if (options.AdminIdentity is { } adminIdentity)
+        {
+            KeyTools.RequireSshFileName(adminIdentity, "--admin-identity", Symlink);
+        }
+        if (options.AdminKnownHosts is { } adminKnownHosts)
+        {
+            KeyTools.RequireSshFileName(adminKnownHosts, "--admin-known-hosts", Symlink);
+        }
         if (host.Identity is { } own && !host.ManagedKey)
         {
             throw new KeyException($"host '{hostName}' sets identity: {own}, so its jobs would not use the managed key; remove identity: from the host first");

@@ -16,10 +16,25 @@ public sealed record HostKey(string Type, string Key, string Fingerprint);
 /// </summary>
 public sealed class KeyTools(ProcessRunner runner)
 {
+    /// <summary>
+    /// ssh reads ${NAME} in a key or known-hosts file name as an environment variable and has no way to escape it; the
+    /// configuration's own identity: and known-hosts: are checked by `check`, the names the keys commands make or are given
+    /// here, before anything is written or any connection made.
+    /// </summary>
+    /// <exception cref="KeyException"><paramref name="path"/> contains "${".</exception>
+    public static void RequireSshFileName(string path, string what, string fix)
+    {
+        if (path.Contains("${", StringComparison.Ordinal))
+        {
+            throw new KeyException($"{what} \"{path}\" contains \"${{\", which ssh would replace with an environment variable; {fix}");
+        }
+    }
+
     /// <summary>Generates STATE/keys/HOST/id_ed25519 (0600, no passphrase); an existing key is replaced only with <paramref name="force"/>.</summary>
     public async Task<(string Path, string Fingerprint)> InitAsync(SyncwardenConfig config, string hostName, bool force, CancellationToken cancellationToken = default)
     {
         _ = HostOf(config, hostName);
+        RequireSshFileName(config.StateDir, "the state directory", "set state-dir: to a folder whose path has no \"${\"");
         var key = ManagedKeys.PrivateKey(config.StateDir, hostName);
         if (File.Exists(key) || File.Exists(key + ".pub"))
         {

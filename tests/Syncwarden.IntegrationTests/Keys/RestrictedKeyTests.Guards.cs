@@ -10,6 +10,35 @@ namespace Syncwarden.IntegrationTests.Keys;
 /// </summary>
 public sealed partial class RestrictedKeyTests
 {
+    [Fact]
+    public async Task Keys_commands_refuse_file_names_ssh_would_expand_before_writing_a_key_or_connecting()
+    {
+        // Arrange: ssh reads ${NAME} in a key or known_hosts file name as a variable, with no escape. One state directory
+        // whose path holds "${HOME}" (the managed key and the pinned known_hosts would live there), and a plain one whose
+        // host already has a key, for an install given an admin key path with "${HOME}".
+        await using var server = await SshServer.StartAsync();
+        using var odd = new TempDir("keys-${HOME}");
+        var oddConfig = new TestConfig(odd).HostWithoutKey(Host, server).Pair("p", "push", odd.CreateSubdirectory("src"), odd.Combine("replica"));
+        using var dir = new TempDir("keys-admin");
+        var config = new TestConfig(dir).HostWithoutKey(Host, server).Pair("p", "push", dir.CreateSubdirectory("src"), dir.Combine("replica"));
+        (await config.RunCliAsync("keys", "init", Host)).ExitCode.Should().Be(0);
+        var adminKey = dir.Combine("admin ${HOME} key");
+        File.Copy(server.ClientKeyPath, adminKey);
+
+        // Act
+        var init = await oddConfig.RunCliAsync("keys", "init", Host);
+        var install = await config.RunCliAsync(["keys", "install", Host, "--admin-identity", adminKey, "--admin-known-hosts", server.KnownHostsPath,
+            "--authorized-keys", Path.Combine(server.Directory, "authorized_keys")]);
+
+        // Assert
+        init.ExitCode.Should().NotBe(0, init.ToString());
+        init.StandardError.Should().Contain($"the state directory \"{oddConfig.StateDir}\" contains \"${{\"").And.Contain("state-dir:");
+        Directory.Exists(Path.Combine(oddConfig.StateDir, "keys")).Should().BeFalse("nothing is written");
+        install.ExitCode.Should().NotBe(0, install.ToString());
+        install.StandardError.Should().Contain($"--admin-identity \"{adminKey}\" contains \"${{\"").And.Contain("symlink");
+        OurLines(server).Should().BeEmpty("no connection was made to install the key");
+    }
+
     /// <summary>
     /// rrsync hands rsync its partial dir as a pinned /proc/self/fd/N; rsync's receiver lstat()s that, finds a symlink
     /// where it wants a folder, and discards the interrupted file. So a push through rrsync cannot resume: this proves it
