@@ -123,17 +123,16 @@ public static partial class ConfigLoader
     }
 
     /// <summary>
-    /// ssh reads ${NAME} in a key or known-hosts file name as an environment variable and has no way to escape it
-    /// (spaces, quotes and % are escaped by <see cref="Ssh.SshCommand.FileOptionValue"/>).
+    /// A key or known-hosts file name ssh can be given (<see cref="Ssh.SshCommand.UnpassableFileName"/>; spaces, quotes
+    /// and % are escaped by <see cref="Ssh.SshCommand.FileOptionValue"/>).
     /// </summary>
     private static bool IsSshFileName(string value, YamlNode node, string path, ConfigReader reader)
     {
-        if (!value.Contains("${", StringComparison.Ordinal))
+        if (Ssh.SshCommand.UnpassableFileName(value) is not { } problem)
         {
             return true;
         }
-        reader.Error(node, path, $"\"{value}\" contains \"${{\", which ssh would replace with an environment variable",
-            "rename the file or folder, or point to it through a symlink whose path has no \"${\"");
+        reader.Error(node, path, problem, "rename the file or folder, or point to it through a symlink whose path has no \"${\"");
         return false;
     }
 }

@@ -60,7 +60,7 @@ public sealed class KeyInstaller(ProcessRunner runner, TimeProvider time)
     {
         var host = KeyTools.HostOf(config, hostName);
         const string Symlink = "point to it through a symlink whose path has no \"${\"";
-        KeyTools.RequireSshFileName(config.StateDir, "the state directory", "set state-dir: to a folder whose path has no \"${\"");
+        KeyTools.RequireSshStateDir(config);
         if (options.AdminIdentity is { } adminIdentity)
         {
             KeyTools.RequireSshFileName(adminIdentity, "--admin-identity", Symlink);

@@ -17,24 +17,29 @@ public sealed record HostKey(string Type, string Key, string Fingerprint);
 public sealed class KeyTools(ProcessRunner runner)
 {
     /// <summary>
-    /// ssh reads ${NAME} in a key or known-hosts file name as an environment variable and has no way to escape it; the
-    /// configuration's own identity: and known-hosts: are checked by `check`, the names the keys commands make or are given
-    /// here, before anything is written or any connection made.
+    /// The names the keys commands make or are given must reach ssh unchanged (<see cref="SshCommand.UnpassableFileName"/>;
+    /// the configuration's own identity: and known-hosts: are checked by `check`); checked before anything is written or
+    /// any connection made.
     /// </summary>
-    /// <exception cref="KeyException"><paramref name="path"/> contains "${".</exception>
+    /// <exception cref="KeyException">ssh would change <paramref name="path"/>.</exception>
     public static void RequireSshFileName(string path, string what, string fix)
     {
-        if (path.Contains("${", StringComparison.Ordinal))
+        if (SshCommand.UnpassableFileName(path) is { } problem)
         {
-            throw new KeyException($"{what} \"{path}\" contains \"${{\", which ssh would replace with an environment variable; {fix}");
+            throw new KeyException($"{what} {problem}; {fix}");
         }
     }
+
+    /// <summary>The managed key and the pinned known_hosts live in the state directory: its path must reach ssh unchanged.</summary>
+    /// <exception cref="KeyException">ssh would change the state directory's path.</exception>
+    public static void RequireSshStateDir(SyncwardenConfig config) =>
+        RequireSshFileName(config.StateDir, "the state directory", "set state-dir: to a folder whose path has no \"${\"");
 
     /// <summary>Generates STATE/keys/HOST/id_ed25519 (0600, no passphrase); an existing key is replaced only with <paramref name="force"/>.</summary>
     public async Task<(string Path, string Fingerprint)> InitAsync(SyncwardenConfig config, string hostName, bool force, CancellationToken cancellationToken = default)
     {
         _ = HostOf(config, hostName);
-        RequireSshFileName(config.StateDir, "the state directory", "set state-dir: to a folder whose path has no \"${\"");
+        RequireSshStateDir(config);
         var key = ManagedKeys.PrivateKey(config.StateDir, hostName);
         if (File.Exists(key) || File.Exists(key + ".pub"))
         {

@@ -62,10 +62,18 @@ public static class SshCommand
     /// A file name as the value of an <c>-o</c> option (IdentityFile, UserKnownHostsFile): ssh splits such a value as
     /// it splits a line of its config file (on spaces, quotes grouping, a backslash escaping a quote or a backslash)
     /// and then expands %-tokens (%h, %u, ...). In double quotes with " and \ escaped, and % doubled, any name reaches
-    /// ssh unchanged. (ssh also expands ${NAME} there, with no escape: ConfigLoader refuses such names.)
+    /// ssh unchanged. (ssh also expands ${NAME} there, with no escape: see <see cref="UnpassableFileName"/>.)
     /// </summary>
     public static string FileOptionValue(string path) =>
         "\"" + path.Replace("%", "%%", StringComparison.Ordinal).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be given to ssh as a key or known-hosts file, or null when it can: ssh reads
+    /// ${NAME} in such a name as an environment variable and has no way to escape it. The one rule for the configuration
+    /// (check) and for the names the keys commands make or are given.
+    /// </summary>
+    public static string? UnpassableFileName(string path) =>
+        path.Contains("${", StringComparison.Ordinal) ? $"\"{path}\" contains \"${{\", which ssh would replace with an environment variable" : null;
 
     private static void AddOption(List<string> args, string key, string value)
     {
