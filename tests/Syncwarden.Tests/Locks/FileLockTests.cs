@@ -2,6 +2,7 @@ using Syncwarden.Locks;
 
 namespace Syncwarden.Tests.Locks;
 
+[Collection(LockReleaseCollection.Name)]
 public sealed class FileLockTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sw-filelock-").FullName;

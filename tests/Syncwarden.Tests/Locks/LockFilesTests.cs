@@ -3,6 +3,7 @@ using Syncwarden.Locks;
 
 namespace Syncwarden.Tests.Locks;
 
+[Collection(LockReleaseCollection.Name)]
 public sealed class LockFilesTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sw-lockfiles-").FullName;

@@ -3,6 +3,7 @@ using Syncwarden.Tests.Locks;
 
 namespace Syncwarden.Tests.Runs;
 
+[Collection(LockReleaseCollection.Name)]
 public sealed class JobRunLockTests : IDisposable
 {
     private readonly string _stateDir = Directory.CreateTempSubdirectory("sw-runlock-").FullName;
