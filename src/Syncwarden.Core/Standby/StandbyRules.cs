@@ -63,9 +63,13 @@ public static class StandbyRules
     {
         var lastGood = LastGoodSync(state, localMarkers);
         var lag = Lag(state, localMarkers, now);
-        var primary = state.Role == StandbyRole.Primary ? state.ThisHost
-            : localMarkers.OfType<StandbyMarker>().OrderByDescending(m => m.Epoch).FirstOrDefault()?.Primary ?? settings.Primary;
-        return new StandbyStatus(state.Role, state.Epoch, state.ThisHost, state.Peer, primary, lastGood, lastGood is null ? null : lag.TotalSeconds,
+        // On a standby the pair's epoch and primary come from the newest marker the primary wrote here, when it is newer
+        // than this machine's own (a role store restored from a backup or started again, or a promote elsewhere that this
+        // machine has not yet seen refused): both shown from the same marker, never a primary of one epoch beside another.
+        var newest = state.Role == StandbyRole.Primary ? null : localMarkers.OfType<StandbyMarker>().MaxBy(m => m.Epoch);
+        var primary = state.Role == StandbyRole.Primary ? state.ThisHost : newest?.Primary ?? settings.Primary;
+        var epoch = Math.Max(state.Epoch, newest?.Epoch ?? 0);
+        return new StandbyStatus(state.Role, epoch, state.ThisHost, state.Peer, primary, lastGood, lastGood is null ? null : lag.TotalSeconds,
             settings.MaxLag.TotalSeconds, state.Role == StandbyRole.Standby && lag > settings.MaxLag, state.RoleSince, state.PromotedAt,
             state.RefusedPushes, state.LastRefusal);
     }

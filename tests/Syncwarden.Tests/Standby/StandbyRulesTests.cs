@@ -87,6 +87,21 @@ public sealed class StandbyRulesTests
     }
 
     [Fact]
+    public void Status_of_a_standby_whose_own_epoch_is_behind_its_markers_shows_the_epoch_of_the_primary_it_names()
+    {
+        // Arrange: the role store was started again (epoch 1) while alpha, primary in epoch 3, kept pushing here.
+        var markers = new StandbyMarker?[] { new StandbyMarker(3, "alpha", Now.AddMinutes(-5)), new StandbyMarker(3, "alpha", Now.AddMinutes(-6)) };
+
+        // Act
+        var standby = StandbyRules.Status(Settings, Standby(1), markers, Now);
+        var primary = StandbyRules.Status(Settings with { ThisHost = "alpha" }, Primary(4), [new StandbyMarker(3, "alpha", Now)], Now);
+
+        // Assert
+        standby.Should().BeEquivalentTo(new { Role = StandbyRole.Standby, Epoch = 3L, Primary = "alpha" });
+        primary.Should().BeEquivalentTo(new { Role = StandbyRole.Primary, Epoch = 4L, Primary = "alpha" }, "a primary shows its own epoch");
+    }
+
+    [Fact]
     public void Markers_round_trip_and_a_damaged_one_reads_as_none()
     {
         var marker = new StandbyMarker(9, "beta", Now, Handover: true);
