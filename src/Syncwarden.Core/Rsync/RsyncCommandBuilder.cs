@@ -77,7 +77,25 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
 
     public bool SyncDeletes(SyncPair sync) => UsesDelete(job.Options.Concat(sync.Options));
 
-    public ProcessSpec Build(SyncPair sync, RsyncMode mode, RunFilters? extra = null)
+    public ProcessSpec Build(SyncPair sync, RsyncMode mode, RunFilters? extra = null) => Build(sync, mode, extra, resumeList: null);
+
+    /// <summary>
+    /// Whether a run after an interrupted one resumes the interrupted file on its own first (<see cref="BuildResumeFirst"/>):
+    /// when the partial folder is at an absolute path, where rsync keeps an interrupted file by its name alone (see
+    /// <see cref="Runs.Steps.InterruptedFile"/>), and the other side runs whatever rsync is asked to. Not through rrsync
+    /// or rsync-tls, whose receivers take only the transfers their keys allow.
+    /// </summary>
+    public bool ResumesInterruptedFileFirst(SyncPair sync) =>
+        job.Resume && !UsesTls && !ThroughRrsync && PartialDirFor(sync).StartsWith('/');
+
+    /// <summary>
+    /// The transfer of the files named in <paramref name="listFile"/> only (NUL-separated, relative to the sync's
+    /// transfer root: as rsync names them in its output), with the sync's options and filters but nothing deleted:
+    /// how a run resumes the file the previous one was interrupted in before anything else can meet its partial data.
+    /// </summary>
+    public ProcessSpec BuildResumeFirst(SyncPair sync, string listFile, RunFilters? extra = null) => Build(sync, RsyncMode.Transfer, extra, listFile);
+
+    private ProcessSpec Build(SyncPair sync, RsyncMode mode, RunFilters? extra, string? resumeList)
     {
         var args = new List<string> { "--archive" };
         AddSecludedArgs(args);
@@ -121,7 +139,8 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
         }
         // Our folders at the destination root are never transferred or deleted. The rule costs a
         // match per file, so it is only added where something could delete them.
-        var userOptions = job.Options.Concat(sync.Options).ToList();
+        var userOptions = job.Options.Concat(sync.Options)
+            .Where(o => resumeList is null || !(o == "--del" || o.StartsWith("--delete", StringComparison.Ordinal))).ToList();
         if (UsesDelete(userOptions))
         {
             args.Add("--exclude=/" + OwnFoldersPattern);
@@ -140,9 +159,16 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
         }
         args.AddRange(userOptions);
         AddFilters(args, sync, extra);
+        if (resumeList is not null)
+        {
+            // The names are relative to the folder rsync transfers from: the source itself when it ends in "/", else
+            // its parent (rsync names "src/a" for a source "src"); --files-from keeps them relative to the destination.
+            args.Add("--files-from=" + resumeList);
+            args.Add("--from0");
+        }
         AddRemoteShell(args);
         args.Add("--");
-        args.Add(SourceArgument(sync));
+        args.Add(resumeList is null ? SourceArgument(sync) : SourceArgument(sync with { Source = TransferRoot(sync.Source) }));
         args.Add(DestinationArgument(sync));
         return Spec(args) with { OutputBatchDelay = OutputBatchDelay };
     }
@@ -260,4 +286,10 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     }
 
     private static string WithTrailingSlash(string path) => path.EndsWith('/') ? path : path + "/";
+
+    /// <summary>The folder rsync's output names are relative to, for a source as configured.</summary>
+    private static string TransferRoot(string source) =>
+        source.EndsWith('/') ? source
+            : source.LastIndexOf('/') is var slash and >= 0 ? source[..(slash + 1)]
+            : "./";
 }

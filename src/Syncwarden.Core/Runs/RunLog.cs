@@ -62,6 +62,16 @@ internal sealed class RunLog : IDisposable
         }
     }
 
+    /// <summary>Writes out the buffered rsync lines now.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            _writer.Flush();
+            _lastFlush = Environment.TickCount64;
+        }
+    }
+
     /// <summary>Flushes buffered rsync lines if the last flush is more than a second old (called on progress).</summary>
     public void FlushIfDue()
     {

@@ -34,6 +34,38 @@ public sealed class RsyncCommandBuilderTests
         spec.Environment.Should().Contain("LC_ALL", "C");
     }
 
+    [Theory]
+    [InlineData("/data/work", "/data/")]
+    [InlineData("/data/work/", "/data/work/")]
+    [InlineData("/work", "/")]
+    public void Resuming_one_file_first_lists_it_from_the_transfer_root_and_deletes_nothing(string source, string root)
+    {
+        var sync = new SyncPair { Source = source, Destination = "/backup", Options = ["--delete", "--delete-excluded"] };
+        var builder = new RsyncCommandBuilder(Config, Job(Direction.Pull, sync));
+
+        var spec = builder.BuildResumeFirst(sync, "/tmp/list");
+
+        spec.Arguments.Should().Contain(["--files-from=/tmp/list", "--from0", "--partial-dir=/backup/.syncwarden-partial"]);
+        spec.Arguments.Should().NotContain(a => a.StartsWith("--del", StringComparison.Ordinal) || a.StartsWith("--exclude", StringComparison.Ordinal),
+            "the one file is copied; deletions are the whole sync's business");
+        spec.Arguments.TakeLast(3).Should().Equal("--", "192.0.2.10:" + root, "/backup");
+        builder.ResumesInterruptedFileFirst(sync).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Only_a_partial_folder_at_an_absolute_path_over_plain_ssh_resumes_the_interrupted_file_first()
+    {
+        var sync = new SyncPair { Source = "/data/work", Destination = "/backup" };
+        var relative = new SyncPair { Source = "/data/work", Destination = "backup" };
+        var managed = Job(Direction.Push, sync) with { HostConfig = s_host with { ManagedKey = true } };
+
+        new RsyncCommandBuilder(Config, Job(Direction.Push, sync)).ResumesInterruptedFileFirst(sync).Should().BeTrue();
+        new RsyncCommandBuilder(Config, Job(Direction.Local, sync)).ResumesInterruptedFileFirst(sync).Should().BeTrue();
+        new RsyncCommandBuilder(Config, Job(Direction.Push, sync) with { Resume = false }).ResumesInterruptedFileFirst(sync).Should().BeFalse();
+        new RsyncCommandBuilder(Config, Job(Direction.Push, relative)).ResumesInterruptedFileFirst(relative).Should().BeFalse("a relative partial folder is per folder");
+        new RsyncCommandBuilder(Config, managed).ResumesInterruptedFileFirst(sync).Should().BeFalse("rrsync takes only the transfers its key allows");
+    }
+
     [Fact]
     public void Delete_option_adds_delete_delay_so_deletions_wait_for_the_transfer()
     {

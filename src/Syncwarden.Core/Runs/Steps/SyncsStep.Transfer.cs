@@ -1,3 +1,4 @@
+using System.Text;
 using Syncwarden.Configuration;
 using Syncwarden.Processes;
 using Syncwarden.Rsync;
@@ -7,10 +8,58 @@ namespace Syncwarden.Runs.Steps;
 
 internal sealed partial class SyncsStep
 {
-    private async Task<SyncOutcome> TransferAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label)
+    /// <summary>
+    /// The sync's transfer; after a run (or an attempt of this one) that stopped in the middle of a file, that file on
+    /// its own first, so its partial data is used before any other file of the same name can take or remove it.
+    /// </summary>
+    private async Task<SyncOutcome> TransferAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label, int attempt)
+    {
+        var first = await ResumeFirstAsync(context, builder, sync, index, label, attempt).ConfigureAwait(false);
+        if (first is { Cancelled: true })
+        {
+            return first;
+        }
+        var outcome = await TransferAsync(context, builder, builder.Build(sync, RsyncMode.Transfer, context.Filters), index, label).ConfigureAwait(false);
+        return first is null ? outcome : outcome with
+        {
+            FilesTransferred = outcome.FilesTransferred + first.FilesTransferred,
+            BytesTransferred = outcome.BytesTransferred + first.BytesTransferred,
+        };
+    }
+
+    private async Task<SyncOutcome?> ResumeFirstAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label, int attempt)
+    {
+        if (!builder.ResumesInterruptedFileFirst(sync))
+        {
+            return null;
+        }
+        // A retry reads this run's own log; a first attempt the logs of the runs before it that did not end well, newest
+        // first (a run that failed before transferring anything, such as one that found the host down, names no file).
+        var heading = InterruptedFile.SyncHeading(index, context.Job.Syncs.Count, label);
+        var logs = attempt > 0 ? [context.Log.Path] : UnfinishedRunsBefore(context.Job).Select(run => run.LogFile);
+        if (logs.Select(log => InterruptedFile.LastStarted(log, heading)).FirstOrDefault(path => path is not null) is not { } path)
+        {
+            return null;
+        }
+        var list = Path.Combine(Path.GetTempPath(), $"syncwarden-resume-{Guid.NewGuid():N}");
+        using (var stream = new FileStream(list, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        {
+            stream.Write(Encoding.UTF8.GetBytes(path + "\0"));
+        }
+        try
+        {
+            context.Log.Note($"resuming {path} first: the last transfer stopped in it, and its partial data is kept under its file name only");
+            return await TransferAsync(context, builder, builder.BuildResumeFirst(sync, list, context.Filters), index, label).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(list);
+        }
+    }
+
+    private async Task<SyncOutcome> TransferAsync(RunContext context, RsyncCommandBuilder builder, Processes.ProcessSpec spec, int index, string label)
     {
         var log = context.Log;
-        var spec = builder.Build(sync, RsyncMode.Transfer, context.Filters);
         log.Note("$ " + spec.Display);
         context.Report.Stage(RunPhase.Transferring, index, label);
         var output = new TransferOutput(context, index, label);
@@ -30,7 +79,7 @@ internal sealed partial class SyncsStep
             log.Output(segment);
         });
 
-        var result = await runner.StreamAsync(spec, stdout.Feed, stderr.Feed, context.CancellationToken).ConfigureAwait(false);
+        var result = await runner.StreamAsync(spec, chunk => { stdout.Feed(chunk); output.EndOfChunk(); }, stderr.Feed, context.CancellationToken).ConfigureAwait(false);
         stdout.Flush();
         stderr.Flush();
         output.Complete();

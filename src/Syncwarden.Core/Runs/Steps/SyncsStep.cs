@@ -117,7 +117,7 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
             var outcome = await new SyncChecks(context, builder, runner).BeforeTransferAsync(sync, index, label).ConfigureAwait(false);
             if (outcome is null)
             {
-                outcome = await TransferAsync(context, builder, sync, index, label).ConfigureAwait(false);
+                outcome = await TransferAsync(context, builder, sync, index, label, attempt).ConfigureAwait(false);
                 if (builder.ReceiverIsLocal)
                 {
                     SyncChecks.RemoveEmptyTempDirs(sync.Destination);
@@ -142,6 +142,12 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
         }
     }
 
-    private bool PreviousRunWasInterrupted(JobConfig job) =>
-        history.History(job.Name, 2).Skip(1).FirstOrDefault() is { Result: not (RunResult.Succeeded or RunResult.Warning or RunResult.Skipped) };
+    private bool PreviousRunWasInterrupted(JobConfig job) => UnfinishedRunsBefore(job).Any();
+
+    /// <summary>
+    /// The runs right before this one that did not end well (failed, cancelled, or closed after a kill), newest first, up
+    /// to the last one that did (at most ten).
+    /// </summary>
+    private IEnumerable<RunRecord> UnfinishedRunsBefore(JobConfig job) =>
+        history.History(job.Name, 11).Skip(1).TakeWhile(run => run.Result is not (RunResult.Succeeded or RunResult.Warning or RunResult.Skipped));
 }

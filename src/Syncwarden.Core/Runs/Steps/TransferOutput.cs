@@ -31,6 +31,8 @@ internal sealed class TransferOutput(RunContext context, int index, string label
     private char[] _current = new char[128];
     private int _currentLength;
     private string? _currentText;
+    // Whether the log holds that name only in its buffer (see EndOfChunk).
+    private bool _fileLineUnflushed;
 
     public StatsParser Stats { get; } = new();
 
@@ -69,14 +71,21 @@ internal sealed class TransferOutput(RunContext context, int index, string label
         context.Log.Output(segment);
     }
 
-    // "%i %n%L" of a file being sent or received: ">f+++++++++ dir/name" (11 flag characters, a space, the name).
+    /// <summary>
+    /// The name in rsync's "%i %n%L" line of a regular file being sent or received (">f+++++++++ dir/name": 11 flag
+    /// characters, a space, the name, still escaped), or an empty span for any other line. rsync prints it as the file's
+    /// data starts, so the last one of a sync names the file in flight when the sync stopped.
+    /// </summary>
+    public static ReadOnlySpan<char> TransferredFileName(ReadOnlySpan<char> line) =>
+        line.Length <= 12 || line[0] is not ('<' or '>') || line[1] != 'f' || line[11] != ' ' ? [] : line[12..];
+
     private void NoteFile(ReadOnlySpan<char> segment)
     {
-        if (segment.Length <= 12 || segment[0] is not ('<' or '>') || segment[1] != 'f' || segment[11] != ' ')
+        var name = TransferredFileName(segment);
+        if (name.IsEmpty)
         {
             return;
         }
-        var name = segment[12..];
         if (name.Length > _current.Length)
         {
             _current = new char[name.Length];
@@ -84,6 +93,7 @@ internal sealed class TransferOutput(RunContext context, int index, string label
         name.CopyTo(_current);
         _currentLength = name.Length;
         _currentText = null;
+        _fileLineUnflushed = true;
     }
 
     private string? CurrentFile()
@@ -94,6 +104,20 @@ internal sealed class TransferOutput(RunContext context, int index, string label
             _currentText = RsyncEscapes.Unescape(new string(_current, 0, _currentLength));
         }
         return _currentText;
+    }
+
+    /// <summary>
+    /// Call after each piece of output read from rsync: if it named a file, the log is written out now, so the log of a
+    /// run killed in the middle of a file still names that file (<see cref="InterruptedFile"/> reads it back). Output is
+    /// read in batches (at most one read every 20 ms while rsync is slow to write), so this is not a write per file.
+    /// </summary>
+    public void EndOfChunk()
+    {
+        if (_fileLineUnflushed)
+        {
+            _fileLineUnflushed = false;
+            context.Log.Flush();
+        }
     }
 
     /// <summary>Publishes the last progress update if it was held back; call once rsync's output has ended.</summary>

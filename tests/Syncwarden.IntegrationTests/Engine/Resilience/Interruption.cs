@@ -173,13 +173,16 @@ internal static partial class Interruption
         return json.RootElement[0].Clone();
     }
 
-    /// <summary>rsync's "Literal data" from the run log: the bytes really sent, as opposed to the size of the files updated.</summary>
+    /// <summary>
+    /// rsync's "Literal data" from the run log, summed over every rsync the run started: the bytes really sent, as
+    /// opposed to the size of the files updated.
+    /// </summary>
     public static long LiteralData(JsonElement record)
     {
         var log = File.ReadAllText(record.GetProperty("logFile").GetString()!);
-        var match = LiteralDataLine().Match(log);
-        match.Success.Should().BeTrue("the run log holds rsync's --stats:\n" + log);
-        return long.Parse(match.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        var matches = LiteralDataLine().Matches(log);
+        matches.Should().NotBeEmpty("the run log holds rsync's --stats:\n" + log);
+        return matches.Sum(m => long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture));
     }
 
     private static long SafeLength(FileInfo file)

@@ -112,6 +112,44 @@ public sealed class ResumeTests(SshServerFixture fixture)
         Interruption.ShouldHaveEnded(earlier[0], "failed", "interrupted");
     }
 
+    /// <summary>
+    /// The partial folder keeps an interrupted file under its name alone (rsync's rule for a partial folder at an absolute
+    /// path). A file of the same name that rsync reaches first, up to date, makes rsync delete that data; the run after
+    /// the interruption therefore resumes the interrupted file on its own before the whole sync.
+    /// </summary>
+    [Fact]
+    public async Task Kill_9_mid_push_then_rerun_resumes_the_file_even_behind_an_up_to_date_file_of_the_same_name()
+    {
+        // Arrange: the big file sits in vm2/, after vm1/ whose small file of the same name is already replicated.
+        var server = fixture.Server;
+        using var dir = new TempDir("resume-twin");
+        var (config, source, replica) = Interruption.SlowJob(dir, "push", server);
+        Directory.CreateDirectory(Path.Combine(source, "vm1"));
+        File.WriteAllText(Path.Combine(source, "vm1", "m-big.bin"), "a small file of the same name");
+        File.Move(Path.Combine(source, "m-big.bin"), dir.Combine("m-big.bin"));
+        var good = await config.RunCliAsync("run", "slow", "--json");
+        good.ExitCode.Should().Be(0, good.ToString());
+        var big = Path.Combine(source, "vm2", "m-big.bin");
+        Directory.CreateDirectory(Path.GetDirectoryName(big)!);
+        File.Move(dir.Combine("m-big.bin"), big);
+        await using var cli = await config.StartCliAsync("run", "slow", "--json");
+        await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
+        var processes = ProcFs.DescendantsOf(cli.ProcessId).Concat(Interruption.RsyncDescendants(server.ProcessId)).ToList();
+
+        // Act
+        (await cli.KillAsync()).Should().BeTrue();
+        await cli.WaitAsync(TimeSpan.FromSeconds(10));
+        (await WaitUntilDeadAsync(processes, s_gone)).Should().BeEmpty();
+        var kept = Interruption.KeptPartialBytes(replica);
+        var record = await Interruption.RerunCompletesAsync(config, source, replica);
+
+        // Assert
+        kept.Should().BeGreaterThan(4_000_000, "the stopped receiver keeps what it received in .syncwarden-partial");
+        var log = File.ReadAllText(record.GetProperty("logFile").GetString()!);
+        Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept; its log:\n{1}", kept, log);
+        log.Should().Contain("resuming work/vm2/m-big.bin first");
+    }
+
     [Fact]
     public async Task Network_cut_mid_transfer_then_rerun_gives_identical_tree()
     {
