@@ -203,6 +203,60 @@ public sealed class ResumeTests(SshServerFixture fixture)
         Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the rerun resumes from the {0} bytes kept", kept);
     }
 
+    /// <summary>
+    /// The same, within one run: the connection drops in the middle of the big file, and the retry (after the link is
+    /// back) resumes it on its own first, although the small file of the same name was sent before it in this run.
+    /// </summary>
+    [Fact]
+    public async Task Network_cut_mid_pull_then_the_retry_resumes_the_file_even_behind_an_up_to_date_file_of_the_same_name()
+    {
+        await using var ns = await NetworkNamespace.CreateAsync();
+        var server = await SshServer.StartInNamespaceAsync(ns);
+        try
+        {
+            await CutLinkMidPullThenRetryAsync(ns, server);
+        }
+        finally
+        {
+            await ns.RestoreLinkAsync();
+            await WaitUntilDeadAsync(Interruption.RsyncDescendants(server.ProcessId), TimeSpan.FromSeconds(30));
+            await server.DisposeAsync();
+        }
+    }
+
+    private static async Task CutLinkMidPullThenRetryAsync(NetworkNamespace ns, SshServer server)
+    {
+        // Arrange: vm1/m-big.bin (small) is sent before vm2/m-big.bin (big) in the same run.
+        using var dir = new TempDir("resume-retry");
+        var source = dir.CreateSubdirectory("src", "work");
+        Interruption.BuildSource(source);
+        Directory.CreateDirectory(Path.Combine(source, "vm1"));
+        Directory.CreateDirectory(Path.Combine(source, "vm2"));
+        File.WriteAllText(Path.Combine(source, "vm1", "m-big.bin"), "a small file of the same name");
+        File.Move(Path.Combine(source, "m-big.bin"), Path.Combine(source, "vm2", "m-big.bin"));
+        var replica = dir.CreateSubdirectory("replica");
+        var config = new TestConfig(dir).Host(TestConfig.PairHost, server, extra: "ssh-options: [\"ServerAliveInterval=2\", \"ServerAliveCountMax=2\"]\n")
+            .Pair("slow", "pull", source, replica, "bandwidth: 4000\nretries: { count: 1, delay: 8s }");
+        await using var cli = await config.StartCliAsync("run", "slow", "--json");
+        await Interruption.WaitUntilAsync(() => Interruption.BytesUnder(replica) > 4_000_000, "rsync writing the big file", cli);
+
+        // Act: the link goes silent; once the attempt has failed it comes back, before the retry.
+        await ns.CutLinkAsync(LinkCut.SilentDrop);
+        await Locks.LockTestBed.WaitForLogAsync(config, "slow", "retrying in", TimeSpan.FromSeconds(40));
+        var kept = Interruption.KeptPartialBytes(replica);
+        await ns.RestoreLinkAsync();
+        var run = await cli.WaitAsync(TimeSpan.FromSeconds(90));
+
+        // Assert
+        run.ExitCode.Should().Be(0, run.ToString());
+        kept.Should().BeGreaterThan(4_000_000, "the receiver keeps what it received in .syncwarden-partial when the connection drops");
+        (await TreeComparer.DescribeDifferencesAsync(source, Path.Combine(replica, "work"))).Should().BeEmpty();
+        var record = Interruption.SingleRun(run);
+        var log = File.ReadAllText(record.GetProperty("logFile").GetString()!);
+        Interruption.LiteralData(record).Should().BeLessThan(Interruption.BigFileSize - kept + 1_000_000, "the retry resumes from the {0} bytes kept; the log:\n{1}", kept, log);
+        log.Should().Contain("resuming work/vm2/m-big.bin first");
+    }
+
     private static async Task<IReadOnlyList<int>> WaitUntilDeadAsync(IReadOnlyList<int> pids, TimeSpan timeout)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
