@@ -17,7 +17,8 @@ internal static partial class InterruptedFile
 
     /// <summary>
     /// The path (relative to the sync's transfer root, unescaped) of the last regular file rsync started in the last
-    /// section of <paramref name="logPath"/> headed <paramref name="heading"/>; null when there is none or no such log.
+    /// section of <paramref name="logPath"/> headed <paramref name="heading"/>, unless rsync printed its statistics after
+    /// it (then it ended on its own); null when there is none or no such log.
     /// </summary>
     public static string? LastStarted(string? logPath, string heading)
     {
@@ -40,9 +41,18 @@ internal static partial class InterruptedFile
                     }
                     continue;
                 }
-                if (inSection && TransferOutput.TransferredFileName(line) is { IsEmpty: false } name)
+                if (!inSection)
+                {
+                    continue;
+                }
+                if (TransferOutput.TransferredFileName(line) is { IsEmpty: false } name)
                 {
                     last = name.ToString();
+                }
+                else if (line.StartsWith(StatsStart, StringComparison.Ordinal))
+                {
+                    // rsync got to its statistics: it ended on its own, not in the middle of that file.
+                    last = null;
                 }
             }
         }
@@ -56,6 +66,9 @@ internal static partial class InterruptedFile
         }
         return last is null ? null : RsyncEscapes.Unescape(last);
     }
+
+    // The first line of rsync's --stats, printed once the transfer is over.
+    private const string StatsStart = "Number of files: ";
 
     // "# 2026-12-02 03:21:30 sync 1/2: SOURCE -> DESTINATION" (RunLog.Note's time stamp, then the heading).
     [GeneratedRegex(@"^# \d{4}-\d\d-\d\d \d\d:\d\d:\d\d (sync \d+/\d+: .*)$")]
