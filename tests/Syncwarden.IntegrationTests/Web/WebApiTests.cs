@@ -168,8 +168,8 @@ public sealed class WebApiTests
         using var cancel = await daemon.PostAsync("api/jobs/slow/cancel");
         var cancelMessage = await cancel.Content.ReadAsStringAsync();
         var ended = await daemon.WaitForRunAsync("slow", r => r.GetProperty("id").GetInt64() == id && r.Result() != "running", TimeSpan.FromSeconds(30));
+        await daemon.WaitUntilIdleAsync("slow"); // throws if the daemon keeps holding the job
         var notRunning = await ErrorOf(await daemon.PostAsync("api/jobs/slow/cancel"));
-        var status = await daemon.GetJsonAsync("api/jobs/slow");
 
         // Assert
         logSoFar.Should().Contain("$ rsync").And.Contain("--bwlimit=500");
@@ -179,7 +179,6 @@ public sealed class WebApiTests
         ended.Result().Should().Be("cancelled", ended.ToString());
         ended.GetProperty("durationSeconds").GetDouble().Should().BeLessThan(30, "the run was stopped, not finished");
         notRunning.Status.Should().Be(HttpStatusCode.Conflict);
-        status.GetProperty("running").GetBoolean().Should().BeFalse();
         new FileInfo(dir.Combine("dst-slow", "big.bin")).Exists.Should().BeFalse("the transfer did not finish");
     }
 

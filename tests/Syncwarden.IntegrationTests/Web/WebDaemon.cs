@@ -114,6 +114,28 @@ public sealed class WebDaemon : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls the job's status until the daemon no longer holds it running: a run's record ends (its after-steps) a moment
+    /// before the daemon lets go of the job, and a cancel in between still finds the run to stop.
+    /// </summary>
+    public async Task<JsonElement> WaitUntilIdleAsync(string job, TimeSpan? timeout = null)
+    {
+        var end = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var status = await GetJsonAsync($"api/jobs/{job}");
+            if (!status.GetProperty("running").GetBoolean())
+            {
+                return status;
+            }
+            if (DateTime.UtcNow > end)
+            {
+                throw new TimeoutException($"job {job} still running; status: {status}; daemon: {Process.StandardErrorSoFar}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
     public HttpRequestMessage Authorized(HttpMethod method, string path, string? token = null) =>
         new(method, path) { Headers = { Authorization = new("Bearer", token ?? Token) } };
 
