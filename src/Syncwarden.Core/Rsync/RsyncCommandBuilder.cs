@@ -82,11 +82,12 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     /// <summary>
     /// Whether a run after an interrupted one resumes the interrupted file on its own first (<see cref="BuildResumeFirst"/>):
     /// when the partial folder is at an absolute path, where rsync keeps an interrupted file by its name alone (see
-    /// <see cref="Runs.Steps.InterruptedFile"/>), and the other side runs whatever rsync is asked to. Not through rrsync
-    /// or rsync-tls, whose receivers take only the transfers their keys allow.
+    /// <see cref="Runs.Steps.InterruptedFile"/>). Also a push over rsync-tls (the list of names stays with the sending
+    /// side; the daemon only receives files), but not a pull from it, and nothing through rrsync: those receivers take
+    /// only the transfers their keys allow.
     /// </summary>
     public bool ResumesInterruptedFileFirst(SyncPair sync) =>
-        job.Resume && !UsesTls && !ThroughRrsync && PartialDirFor(sync).StartsWith('/');
+        job.Resume && !ThroughRrsync && (!UsesTls || job.Direction == Direction.Push) && PartialDirFor(sync).StartsWith('/');
 
     /// <summary>
     /// The transfer of the files named in <paramref name="listFile"/> only (NUL-separated, relative to the sync's

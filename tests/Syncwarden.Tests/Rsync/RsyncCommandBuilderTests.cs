@@ -53,11 +53,15 @@ public sealed class RsyncCommandBuilderTests
     }
 
     [Fact]
-    public void Only_a_partial_folder_at_an_absolute_path_over_plain_ssh_resumes_the_interrupted_file_first()
+    public void Only_a_partial_folder_at_an_absolute_path_resumes_the_interrupted_file_first_and_not_where_the_receiver_is_restricted()
     {
         var sync = new SyncPair { Source = "/data/work", Destination = "/backup" };
         var relative = new SyncPair { Source = "/data/work", Destination = "backup" };
         var managed = Job(Direction.Push, sync) with { HostConfig = s_host with { ManagedKey = true } };
+        var tls = s_host with { Transport = Transport.RsyncTls, Tls = new TlsSettings { PskFile = "/etc/syncwarden/psk" } };
+
+        new RsyncCommandBuilder(Config, Job(Direction.Push, sync) with { HostConfig = tls }).ResumesInterruptedFileFirst(sync).Should().BeTrue("a push keeps the list of names on the sending side");
+        new RsyncCommandBuilder(Config, Job(Direction.Pull, sync) with { HostConfig = tls }).ResumesInterruptedFileFirst(sync).Should().BeFalse("the daemon would have to take the list");
 
         new RsyncCommandBuilder(Config, Job(Direction.Push, sync)).ResumesInterruptedFileFirst(sync).Should().BeTrue();
         new RsyncCommandBuilder(Config, Job(Direction.Local, sync)).ResumesInterruptedFileFirst(sync).Should().BeTrue();

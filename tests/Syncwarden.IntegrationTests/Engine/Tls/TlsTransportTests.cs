@@ -244,12 +244,26 @@ public sealed partial class TlsTransportTests
     private static partial System.Text.RegularExpressions.Regex TlsProgressLine();
 
     [Fact]
-    public async Task Interrupted_push_keeps_its_partial_file_in_the_module_and_the_rerun_completes()
+    public Task Interrupted_push_keeps_its_partial_file_in_the_module_and_the_rerun_completes() => InterruptPushThenRerunAsync(twin: false);
+
+    /// <summary>The partial file is kept under its name only; a small file of the same name met first must not take it.</summary>
+    [Fact]
+    public Task Interrupted_push_resumes_even_behind_a_file_of_the_same_name() => InterruptPushThenRerunAsync(twin: true);
+
+    private static async Task InterruptPushThenRerunAsync(bool twin)
     {
         // Arrange: a slow push (4000 KiB/s) of a 40 MB file between small ones.
         using var dir = new TempDir("tls-resume");
         var source = dir.CreateSubdirectory("src");
         Resilience.Interruption.BuildSource(source);
+        if (twin)
+        {
+            // vm1/ comes before vm2/ in rsync's order, so its small m-big.bin is met (and sent) first.
+            Directory.CreateDirectory(Path.Combine(source, "vm1"));
+            Directory.CreateDirectory(Path.Combine(source, "vm2"));
+            File.WriteAllText(Path.Combine(source, "vm1", "m-big.bin"), "a small file of the same name");
+            File.Move(Path.Combine(source, "m-big.bin"), Path.Combine(source, "vm2", "m-big.bin"));
+        }
         var replica = dir.CreateSubdirectory("replica");
         await using var bed = new TlsBed(dir);
         await bed.ServePushAsync("slow", source, replica, jobSettings: "bandwidth: 4000\nretries: { count: 0 }");
@@ -271,6 +285,10 @@ public sealed partial class TlsTransportTests
         (await TreeComparer.DescribeDifferencesAsync(source, replica)).Should().OnlyContain(d => d.EndsWith("/.syncwarden-partial", StringComparison.Ordinal) || d.EndsWith(": .syncwarden-partial", StringComparison.Ordinal));
         Resilience.Interruption.CorruptFinalFiles(source, replica).Should().BeEmpty();
         RunOutput.Parse(rerun).Log.Should().MatchRegex(@"Matched data: [1-9][0-9,]* bytes", "the rerun resumed from the partial file");
+        if (twin)
+        {
+            RunOutput.Parse(rerun).Log.Should().Contain("resuming vm2/m-big.bin first");
+        }
     }
 
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
