@@ -1,5 +1,6 @@
 using System.Text;
 using Syncwarden.Configuration;
+using Syncwarden.History;
 using Syncwarden.Processes;
 using Syncwarden.Rsync;
 using Syncwarden.Ssh;
@@ -12,9 +13,10 @@ internal sealed partial class SyncsStep
     /// The sync's transfer; after a run (or an attempt of this one) that stopped in the middle of a file, that file on
     /// its own first, so its partial data is used before any other file of the same name can take or remove it.
     /// </summary>
-    private async Task<SyncOutcome> TransferAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label, int attempt)
+    private async Task<SyncOutcome> TransferAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label, int attempt,
+        Lazy<IReadOnlyList<RunRecord>> unfinished)
     {
-        var first = await ResumeFirstAsync(context, builder, sync, index, label, attempt).ConfigureAwait(false);
+        var first = await ResumeFirstAsync(context, builder, sync, index, label, attempt, unfinished).ConfigureAwait(false);
         if (first is { Cancelled: true })
         {
             return first;
@@ -27,7 +29,8 @@ internal sealed partial class SyncsStep
         };
     }
 
-    private async Task<SyncOutcome?> ResumeFirstAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label, int attempt)
+    private async Task<SyncOutcome?> ResumeFirstAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label, int attempt,
+        Lazy<IReadOnlyList<RunRecord>> unfinished)
     {
         if (!builder.ResumesInterruptedFileFirst(sync))
         {
@@ -36,7 +39,7 @@ internal sealed partial class SyncsStep
         // A retry reads this run's own log; a first attempt the logs of the runs before it that did not end well, newest
         // first (a run that failed before transferring anything, such as one that found the host down, names no file).
         var heading = InterruptedFile.SyncHeading(index, context.Job.Syncs.Count, label);
-        var logs = attempt > 0 ? [context.Log.Path] : UnfinishedRunsBefore(context.Job).Select(run => run.LogFile);
+        var logs = attempt > 0 ? [context.Log.Path] : unfinished.Value.Select(run => run.LogFile);
         if (logs.Select(log => InterruptedFile.LastStarted(log, heading)).FirstOrDefault(path => path is not null) is not { } path)
         {
             return null;

@@ -23,6 +23,8 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
         var failed = new List<string>();
         long files = 0, bytes = 0, total = 0, deleted = 0;
         var stopped = false;
+        // Read from the history once per run, and only when a sync needs it (see UnfinishedRunsBefore).
+        var unfinished = new Lazy<IReadOnlyList<RunRecord>>(() => UnfinishedRunsBefore(job));
 
         for (var i = 0; i < job.Syncs.Count; i++)
         {
@@ -31,7 +33,7 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
             SyncOutcome outcome;
             try
             {
-                outcome = await RunOneAsync(context, builder, sync, i, label).ConfigureAwait(false);
+                outcome = await RunOneAsync(context, builder, sync, i, label, unfinished).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -105,10 +107,11 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
     }
 
     /// <summary>One sync: checks, transfer, and retries of network-class failures with exponential back-off.</summary>
-    private async Task<SyncOutcome> RunOneAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label)
+    private async Task<SyncOutcome> RunOneAsync(RunContext context, RsyncCommandBuilder builder, SyncPair sync, int index, string label,
+        Lazy<IReadOnlyList<RunRecord>> unfinished)
     {
         var job = context.Job;
-        context.Log.Note($"sync {index + 1}/{job.Syncs.Count}: {label}");
+        context.Log.Note(InterruptedFile.SyncHeading(index, job.Syncs.Count, label));
         var attempt = 0;
         while (true)
         {
@@ -117,12 +120,12 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
             var outcome = await new SyncChecks(context, builder, runner).BeforeTransferAsync(sync, index, label).ConfigureAwait(false);
             if (outcome is null)
             {
-                outcome = await TransferAsync(context, builder, sync, index, label, attempt).ConfigureAwait(false);
+                outcome = await TransferAsync(context, builder, sync, index, label, attempt, unfinished).ConfigureAwait(false);
                 if (builder.ReceiverIsLocal)
                 {
                     SyncChecks.RemoveEmptyTempDirs(sync.Destination);
                 }
-                else if (outcome.Class != ExitCodeClass.Failure && (builder.ThroughRrsync || attempt > 0 || PreviousRunWasInterrupted(job)))
+                else if (outcome.Class != ExitCodeClass.Failure && (builder.ThroughRrsync || attempt > 0 || unfinished.Value.Count > 0))
                 {
                     // rrsync makes the partial folder on every push (it creates it before rsync may need it).
                     await RemoveRemotePartialDirAsync(context, builder, sync).ConfigureAwait(false);
@@ -142,12 +145,10 @@ internal sealed partial class SyncsStep(HistoryStore history, ProcessRunner runn
         }
     }
 
-    private bool PreviousRunWasInterrupted(JobConfig job) => UnfinishedRunsBefore(job).Any();
-
     /// <summary>
     /// The runs right before this one that did not end well (failed, cancelled, or closed after a kill), newest first, up
-    /// to the last one that did (at most ten).
+    /// to the last one that did (at most ten): where an interrupted transfer left partial data to resume.
     /// </summary>
-    private IEnumerable<RunRecord> UnfinishedRunsBefore(JobConfig job) =>
-        history.History(job.Name, 11).Skip(1).TakeWhile(run => run.Result is not (RunResult.Succeeded or RunResult.Warning or RunResult.Skipped));
+    private IReadOnlyList<RunRecord> UnfinishedRunsBefore(JobConfig job) =>
+        [.. history.History(job.Name, 11).Skip(1).TakeWhile(run => run.Result is not (RunResult.Succeeded or RunResult.Warning or RunResult.Skipped))];
 }
