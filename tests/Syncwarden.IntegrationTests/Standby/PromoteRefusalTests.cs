@@ -10,18 +10,8 @@ public sealed class PromoteRefusalTests
     private static (TestConfig Config, string Data) Standby(TempDir dir, int primaryPort)
     {
         var data = dir.CreateSubdirectory("data");
-        var config = new TestConfig(dir).TopLevel($$"""
-            this-host: beta
-            hosts:
-              alpha: { address: 127.0.0.1, port: {{primaryPort}}, connect-timeout: 2s }
-              beta: { address: 127.0.0.1, port: 22 }
-            standby:
-              primary: alpha
-              standby: beta
-              max-lag: 1h
-              promote-hooks: [[/bin/sh, -c, {{TestConfig.Q("echo \"$SYNCWARDEN_STANDBY_ROLE $SYNCWARDEN_STANDBY_EPOCH\" > " + dir.Combine("hook"))}}]]
-              syncs: [{ source: /srv/primary-data, destination: {{TestConfig.Q(data)}} }]
-            """);
+        var config = new TestConfig(dir).TopLevel(StandbyYaml.OnBeta(data, $"address: 127.0.0.1, port: {primaryPort}, connect-timeout: 2s", "max-lag: 1h",
+            $"promote-hooks: [[/bin/sh, -c, {TestConfig.Q("echo \"$SYNCWARDEN_STANDBY_ROLE $SYNCWARDEN_STANDBY_EPOCH\" > " + dir.Combine("hook"))}]]"));
         return (config, data);
     }
 

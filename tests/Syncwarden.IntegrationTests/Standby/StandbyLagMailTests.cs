@@ -16,17 +16,7 @@ public sealed class StandbyLagMailTests
         await using var smtp = await SmtpServer.StartAsync(SmtpMode.StartTls);
         using var dir = new TempDir("standby-lag-mail");
         var data = dir.CreateSubdirectory("data");
-        var config = new TestConfig(dir) { LogLevel = "info" }.TopLevel(smtp.EmailYaml() + $$"""
-            this-host: beta
-            hosts:
-              alpha: { address: 127.0.0.1, port: 1 }
-              beta: { address: 127.0.0.1, port: 1 }
-            standby:
-              primary: alpha
-              standby: beta
-              max-lag: 1s
-              syncs: [{ source: /srv/primary-data, destination: {{TestConfig.Q(data)}} }]
-            """);
+        var config = new TestConfig(dir) { LogLevel = "info" }.TopLevel(smtp.EmailYaml() + StandbyYaml.OnBeta(data, "address: 127.0.0.1, port: 1", "max-lag: 1s"));
         var first = await config.RunCliAsync("run", "standby", "--no-progress");
         await Task.Delay(TimeSpan.FromSeconds(2));
 

@@ -24,16 +24,7 @@ public sealed class StandbyWebTests
         }
         var syncedAt = DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O", CultureInfo.InvariantCulture);
         File.WriteAllText(Path.Combine(data, ".syncwarden-standby.json"), $$"""{ "epoch": 4, "primary": "alpha", "syncedAt": "{{syncedAt}}", "handover": false }""");
-        var config = new TestConfig(dir).TopLevel($$"""
-            this-host: beta
-            hosts:
-              alpha: { address: 127.0.0.1, port: {{closedPort}} }
-              beta: { address: 127.0.0.1, port: 22 }
-            standby:
-              primary: alpha
-              standby: beta
-              syncs: [{ source: /srv/primary-data, destination: {{TestConfig.Q(data)}} }]
-            """);
+        var config = new TestConfig(dir).TopLevel(StandbyYaml.OnBeta(data, $"address: 127.0.0.1, port: {closedPort}"));
 
         // Act
         await using var daemon = await WebDaemon.StartAsync(config);

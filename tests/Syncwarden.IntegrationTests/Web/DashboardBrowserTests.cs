@@ -190,17 +190,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var data = dir.CreateSubdirectory("data");
         var marker = Path.Combine(data, ".syncwarden-standby.json");
         WriteMarker(marker, TimeSpan.FromHours(2));
-        var config = new TestConfig(dir).TopLevel($$"""
-            this-host: beta
-            hosts:
-              alpha: { address: 127.0.0.1, port: {{WebDaemon.FreePort()}} }
-              beta: { address: 127.0.0.1, port: 22 }
-            standby:
-              primary: alpha
-              standby: beta
-              max-lag: 1h
-              syncs: [{ source: /srv/primary-data, destination: {{TestConfig.Q(data)}} }]
-            """);
+        var config = new TestConfig(dir).TopLevel(Standby.StandbyYaml.OnBeta(data, $"address: 127.0.0.1, port: {WebDaemon.FreePort()}", "max-lag: 1h"));
         await using var daemon = await WebDaemon.StartAsync(config);
         var (playwright, browser) = await LaunchAsync();
         using var _ = playwright;
