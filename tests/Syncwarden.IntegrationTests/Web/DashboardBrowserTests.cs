@@ -61,12 +61,18 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await jobPage.Keyboard.PressAsync("Enter");
         var seen = new List<double>();
         var dashboardShowedProgress = false;
+        var filesShown = new HashSet<string>();
         var text = "";
         var end = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < end && !text.StartsWith("done", StringComparison.Ordinal))
         {
             seen.Add(await jobPage.Locator("#progress").EvaluateAsync<double>("p => p.value"));
             text = await jobPage.Locator("#progress-text").TextContentAsync() ?? "";
+            filesShown.Add("job page: " + await jobPage.Locator("#progress-file").TextContentAsync());
+            foreach (var file in await dashboard.Locator("tr[data-job='slow'] .progress-file").AllTextContentsAsync())
+            {
+                filesShown.Add("dashboard: " + file);
+            }
             if (!dashboardShowedProgress && await dashboard.Locator("tr[data-job='slow'] progress").CountAsync() > 0)
             {
                 dashboardShowedProgress = true;
@@ -89,6 +95,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         (await historyRow.TextContentAsync()).Should().Contain("web").And.Contain("succeeded");
         (await jobPage.Locator("#history tr").CountAsync()).Should().Be(1);
         dashboardShowedProgress.Should().BeTrue("the dashboard shows a running job's progress bar");
+        filesShown.Should().Contain(["job page: big.bin", "dashboard: big.bin"], "both pages name the file being transferred");
         await dashboard.Locator("tr[data-job='slow']").GetByText("succeeded").WaitForAsync();
         errors.Should().BeEmpty("the pages run without script errors or CSP violations");
         File.Exists(dir.Combine("dst-slow", "big.bin")).Should().BeTrue();

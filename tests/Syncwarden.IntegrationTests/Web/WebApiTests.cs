@@ -43,6 +43,10 @@ public sealed class WebApiTests
         one.GetProperty("job").GetString().Should().Be("docs");
         one.GetProperty("running").GetBoolean().Should().BeFalse();
         one.GetProperty("nextRunAt").GetString().Should().StartWith("20", "a scheduled job has a next run");
+        one.GetProperty("nextSyncTime").GetString().Should().Be(one.GetProperty("nextRunAt").GetString(), "seed 004's name for the next run");
+        one.GetProperty("lastSyncTime").ValueKind.Should().Be(JsonValueKind.Null, "nothing has synchronized yet");
+        one.GetProperty("stale").GetBoolean().Should().BeFalse();
+        Conditions(one).Should().Equal("Synchronizing False Idle", "Stale Unknown NeverRun", "Failed Unknown NeverRun");
         runs.GetArrayLength().Should().Be(0);
         unknownJob.Should().Be((HttpStatusCode.NotFound, "there is no job named 'nope' in the configuration (GET /api/jobs lists them)"));
         unknownJobRuns.Status.Should().Be(HttpStatusCode.NotFound);
@@ -70,7 +74,7 @@ public sealed class WebApiTests
         var id = run.GetProperty("id").GetInt64();
         var byId = await daemon.GetJsonAsync($"api/runs/{id}");
         using var log = await daemon.Http.GetAsync($"api/runs/{id}/log");
-        var status = await daemon.GetJsonAsync("api/jobs/docs");
+        var status = await daemon.WaitUntilIdleAsync("docs");
 
         // Assert
         accepted.StatusCode.Should().Be(HttpStatusCode.Accepted);
@@ -84,6 +88,11 @@ public sealed class WebApiTests
         (await log.Content.ReadAsStringAsync()).Should().Contain($"run {id} of job 'docs'").And.Contain("trigger web").And.Contain("sub/b.txt");
         status.GetProperty("lastResult").GetString().Should().Be("succeeded");
         status.GetProperty("lastSuccessAt").ValueKind.Should().Be(JsonValueKind.String);
+        status.GetProperty("lastSyncTime").GetString().Should().Be(status.GetProperty("lastSuccessAt").GetString(), "seed 004's name for the last success");
+        status.GetProperty("lastSyncDuration").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+        status.GetProperty("stale").GetBoolean().Should().BeFalse();
+        status.GetProperty("staleAfter").GetDouble().Should().BeGreaterThan(365 * 86400, "a yearly job is stale two due times after its last success");
+        Conditions(status).Should().Equal("Synchronizing False Idle", "Stale False UpToDate", "Failed False RunSucceeded");
         File.Exists(dir.Combine("dst-quick", "sub", "b.txt")).Should().BeTrue();
     }
 
@@ -209,4 +218,9 @@ public sealed class WebApiTests
         mine.Last().Data.GetProperty("run").GetProperty("result").GetString().Should().Be("succeeded");
         mine.Should().AllSatisfy(e => e.Data.TryGetProperty("mayDrop", out _).Should().BeFalse("internal queueing hints are not part of the event"));
     }
+
+    /// <summary>The job status's conditions as "Type Status Reason", in order.</summary>
+    private static IEnumerable<string> Conditions(JsonElement status) =>
+        status.GetProperty("conditions").EnumerateArray()
+            .Select(c => $"{c.GetProperty("type").GetString()} {c.GetProperty("status").GetString()} {c.GetProperty("reason").GetString()}").ToList();
 }
