@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Syncwarden.IntegrationTests.Infrastructure;
 
 namespace Syncwarden.IntegrationTests.Daemon;
@@ -53,6 +54,66 @@ public sealed class DaemonCommandTests
         ran.Should().BeTrue(daemon.StandardErrorSoFar);
         exit.ExitCode.Should().Be(0, exit.StandardError);
         (await RunsAsync(config)).Should().OnlyContain(r => r.GetProperty("trigger").GetString() == "schedule");
+    }
+
+    [Fact]
+    public async Task Log_lines_go_to_the_log_file_down_to_its_level_or_to_the_journal_with_their_priorities()
+    {
+        // Arrange: each daemon logs an info line when it starts and a warning for a status file it cannot write (its
+        // folder is a file).
+        using var infoDir = new TempDir("daemon-log-info");
+        using var warningDir = new TempDir("daemon-log-warning");
+        using var journalDir = new TempDir("daemon-log-journal");
+        var info = LoggingConfig(infoDir, "info", infoDir.Combine("logs", "syncwarden.log"));
+        var warning = LoggingConfig(warningDir, "warning", warningDir.Combine("logs", "syncwarden.log"));
+        var journal = LoggingConfig(journalDir, "info", file: null);
+
+        // Act
+        var infoRun = await RunDaemonUntilTheWarningAsync(info, environment: null);
+        var warningRun = await RunDaemonUntilTheWarningAsync(warning, environment: null);
+        var journalRun = await RunDaemonUntilTheWarningAsync(journal, new Dictionary<string, string?> { ["JOURNAL_STREAM"] = "8:12345" });
+
+        // Assert
+        var infoLog = File.ReadAllLines(info.LogFile!);
+        infoLog.Should().Contain(l => Regex.IsMatch(l, @"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO daemon started: 1 job"));
+        infoLog.Should().Contain(l => l.Contains(" WARN cannot write the status file", StringComparison.Ordinal));
+        infoLog.Should().Contain(l => l.EndsWith(" INFO daemon stopped", StringComparison.Ordinal));
+        infoRun.StandardError.Should().NotContain("daemon started", "with a log file the log goes there");
+        var warningLog = File.ReadAllLines(warning.LogFile!);
+        warningLog.Should().Contain(l => l.Contains(" WARN cannot write the status file", StringComparison.Ordinal));
+        warningLog.Should().NotContain(l => l.Contains(" INFO ", StringComparison.Ordinal), "level warning holds back info lines");
+        warningRun.ExitCode.Should().Be(0, warningRun.StandardError);
+        var journalLines = journalRun.StandardError.Split('\n');
+        journalLines.Should().Contain(l => l.StartsWith("<6>daemon started: 1 job", StringComparison.Ordinal), "journald reads the priority, and adds its own time");
+        journalLines.Should().Contain(l => l.StartsWith("<4>cannot write the status file", StringComparison.Ordinal));
+        journalLines.Should().Contain("<6>daemon stopped");
+    }
+
+    private static TestConfig LoggingConfig(TempDir dir, string level, string? file)
+    {
+        var notAFolder = dir.Combine("not-a-folder");
+        File.WriteAllText(notAFolder, "");
+        var config = Config(dir, "schedule: \"0 0 1 1 *\"\ncatch-up: false")
+            .TopLevel($"status-file: {{ path: {TestConfig.Q(Path.Combine(notAFolder, "status.json"))}, every: 1s }}");
+        config.LogLevel = level;
+        config.LogFile = file;
+        return config;
+    }
+
+    /// <summary>Starts the daemon, waits for its warning about the status file (in the log file or on stderr), stops it with SIGTERM.</summary>
+    private static async Task<ProcessResult> RunDaemonUntilTheWarningAsync(TestConfig config, IReadOnlyDictionary<string, string?>? environment)
+    {
+        await using var daemon = await SyncwardenCli.StartAsync(["-c", config.Write(), "daemon"], environment);
+        var warned = await Eventually(
+            () => Task.FromResult(config.LogFile is { } file
+                ? File.Exists(file) && File.ReadAllText(file).Contains("cannot write the status file", StringComparison.Ordinal)
+                : daemon.StandardErrorSoFar.Contains("cannot write the status file", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30));
+        warned.Should().BeTrue("the daemon warns about the status file; stderr: " + daemon.StandardErrorSoFar);
+        await daemon.TerminateAsync();
+        var exit = await daemon.WaitAsync(TimeSpan.FromSeconds(30));
+        exit.ExitCode.Should().Be(0, exit.StandardError);
+        return exit;
     }
 
     [Fact]

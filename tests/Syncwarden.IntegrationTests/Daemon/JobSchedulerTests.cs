@@ -262,6 +262,38 @@ public sealed class JobSchedulerTests
     }
 
     [Fact]
+    public async Task With_two_slots_two_jobs_run_side_by_side_and_the_third_takes_the_first_free_slot()
+    {
+        // Arrange: three held jobs, two slots.
+        await using var bed = new Bed();
+        await bed.StartAsync(bed.Config(schedule: null, jobs: 3, maxConcurrent: 2, held: true));
+        await bed.Events.WaitForAsync<DaemonWaiting>();
+
+        // Act
+        bed.Scheduler.RunNow();
+        await WaitForFileAsync(bed.StartedFile("job1"));
+        await WaitForFileAsync(bed.StartedFile("job2"));
+        var whileTwoRun = bed.Scheduler.Snapshot();
+        bed.Release("job2");
+        await bed.Events.WaitForAsync<RunFinished>(f => f.Job == "job2");
+        await WaitForFileAsync(bed.StartedFile("job3"));
+        var afterSecondFinished = bed.Scheduler.Snapshot();
+        bed.Release("job1");
+        bed.Release("job3");
+        await bed.Events.WaitForAsync<RunFinished>(f => f.Job == "job1");
+        await bed.Events.WaitForAsync<RunFinished>(f => f.Job == "job3");
+
+        // Assert
+        whileTwoRun.Where(j => j.Running).Select(j => j.Job).Should().BeEquivalentTo(["job1", "job2"], "both slots are used at once");
+        whileTwoRun.Single(j => j.Job == "job3").Should().Match<DaemonJobState>(j => j.Queued && !j.Running, "job3 waits for a free slot");
+        afterSecondFinished.Where(j => j.Running).Select(j => j.Job).Should().BeEquivalentTo(["job1", "job3"], "job3 took the slot job2 freed while job1 still ran");
+        var started = bed.Events.Events.OfType<RunStarted>().Select(e => e.Job).ToList();
+        started.Take(2).Should().BeEquivalentTo(["job1", "job2"], "the first two start together, in either order");
+        started.Should().HaveCount(3).And.EndWith("job3");
+        bed.Events.Events.OfType<RunFinished>().Should().HaveCount(3).And.OnlyContain(f => f.Run.Result == RunResult.Succeeded);
+    }
+
+    [Fact]
     public async Task Catch_up_runs_a_job_that_missed_a_due_time_once_at_start()
     {
         await using var bed = new Bed();

@@ -90,8 +90,11 @@ public sealed class TestConfig
     /// <summary>log.level of the file; debug by default (everything in the test output).</summary>
     public string LogLevel { get; set; } = "debug";
 
+    /// <summary>log.file; null: the log goes to stderr.</summary>
+    public string? LogFile { get; set; }
+
     public string Yaml =>
-        $"state-dir: {Q(StateDir)}\nlog: {{ level: {LogLevel} }}\n"
+        $"state-dir: {Q(StateDir)}\nlog: {{ level: {LogLevel}{(LogFile is null ? "" : ", file: " + Q(LogFile))} }}\n"
         + _topLevel
         + (_hosts.Length > 0 ? "hosts:\n" + _hosts : "")
         + "jobs:\n" + _jobs;
