@@ -44,7 +44,7 @@ internal static class MountTable
         return head.Length < 5 || tail.Length < 2 ? null : new MountEntry(Unescape(head[4]), Unescape(tail[1]), tail[0]);
     }
 
-    private static string Unescape(string field)
+    internal static string Unescape(string field)
     {
         if (!field.Contains('\\', StringComparison.Ordinal))
         {

@@ -144,6 +144,40 @@ public sealed class SafetyTests
     }
 
     [Fact]
+    public async Task Destination_under_a_mount_point_of_fstab_that_is_not_mounted_is_refused_and_the_run_goes_once_it_is_mounted()
+    {
+        // Arrange: in a mount namespace of its own, /etc/fstab names mnt/backup, an empty folder nothing is mounted on.
+        using var dir = new TempDir("safety-fstab");
+        var source = dir.CreateSubdirectory("src");
+        File.WriteAllText(Path.Combine(source, "a.txt"), "a");
+        var mountPoint = dir.CreateSubdirectory("mnt", "backup");
+        var fstab = dir.Combine("fstab");
+        File.WriteAllText(fstab, $"# the backup disk\nUUID=0a1b-2c3d {mountPoint} ext4 noauto,nofail 0 2\n");
+        var config = new TestConfig(dir).Pair("j", "local", source, Path.Combine(mountPoint, "replica"));
+        config.Write();
+        const string Script = """
+            fstab=$1 mountpoint=$2; shift 2
+            mount --bind "$fstab" /etc/fstab || exit 90
+            "$@" > "$mountpoint.before.out"; echo $? > "$mountpoint.before.rc"
+            mount -t tmpfs tmpfs "$mountpoint" || exit 91
+            "$@" > "$mountpoint.after.out"; echo $? > "$mountpoint.after.rc"
+            ls -A "$mountpoint/replica/src" > "$mountpoint.after.ls"
+            """;
+
+        // Act: a run, then the disk (a tmpfs) mounted there and another run.
+        var result = await TestProcess.RunAsync("unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", Script, "sh", fstab, mountPoint,
+            SyncwardenCli.DotnetPath, SyncwardenCli.DllPath, "-c", config.ConfigPath, "run", "--no-progress"], TimeSpan.FromSeconds(120));
+
+        // Assert
+        result.ExitCode.Should().Be(0, result.ToString());
+        File.ReadAllText(mountPoint + ".before.rc").Trim().Should().Be("1");
+        File.ReadAllText(mountPoint + ".before.out").Should().Contain($"destination {mountPoint}/replica is on {mountPoint}, which /etc/fstab mounts (line 2) but which is not mounted now; nothing was written");
+        Directory.EnumerateFileSystemEntries(mountPoint).Should().BeEmpty("nothing was written under the empty mount point");
+        File.ReadAllText(mountPoint + ".after.rc").Trim().Should().Be("0", File.ReadAllText(mountPoint + ".after.out"));
+        File.ReadAllText(mountPoint + ".after.ls").Should().Contain("a.txt");
+    }
+
+    [Fact]
     public async Task Deletions_wait_until_every_file_is_transferred()
     {
         using var dir = new TempDir("safety");

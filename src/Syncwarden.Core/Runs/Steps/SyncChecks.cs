@@ -7,7 +7,8 @@ namespace Syncwarden.Runs.Steps;
 /// <summary>
 /// The safety checks in front of every transfer attempt, in order: a --delete sync needs a source
 /// that exists and is not empty, and must stay under max-delete; a local destination must sit on an
-/// existing parent (an unmounted disk) and gets a clean temp folder. The first refusal ends the sync.
+/// existing parent and must not be under an unmounted mount point of /etc/fstab (an unmounted disk), and gets a clean
+/// temp folder. The first refusal ends the sync.
 /// </summary>
 internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder, ProcessRunner runner)
 {
@@ -142,9 +143,9 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
     private SyncPreview? _preview;
 
     /// <summary>
-    /// Checks a local destination before rsync writes to it. Only the last path component may be
-    /// missing (as with rsync): a missing parent usually means an unmounted disk, and creating it
-    /// would fill the root filesystem instead.
+    /// Checks a local destination before rsync writes to it. A destination under a mount point of /etc/fstab that is
+    /// not mounted is refused, and only the last path component may be missing (as with rsync): a missing parent
+    /// usually means an unmounted disk too, and creating it would fill the root filesystem instead.
     /// </summary>
     private static string? PrepareLocalDestination(string destination)
     {
@@ -152,6 +153,11 @@ internal sealed class SyncChecks(RunContext context, RsyncCommandBuilder builder
         if (trimmed.Length == 0)
         {
             trimmed = "/";
+        }
+        if (Devices.FsTab.UnmountedAbove(trimmed) is { } unmounted)
+        {
+            return $"destination {trimmed} is on {unmounted.Mountpoint}, which /etc/fstab mounts (line {unmounted.Line}) but which is not mounted now; "
+                + $"nothing was written, so that the copy does not fill the filesystem under the empty mount point. Mount it (mount {unmounted.Mountpoint}) and run again";
         }
         if (!Directory.Exists(trimmed))
         {
