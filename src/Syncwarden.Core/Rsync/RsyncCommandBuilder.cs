@@ -177,6 +177,7 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
     /// <summary>The job's and the sync's include and exclude rules, then the run's own files (from plugins).</summary>
     private void AddFilters(List<string> args, SyncPair sync, RunFilters? extra)
     {
+        args.AddRange(LockExcludes(sync));
         foreach (var pattern in job.Include)
         {
             args.Add("--include=" + pattern);
@@ -192,6 +193,28 @@ public sealed partial class RsyncCommandBuilder(SyncwardenConfig config, JobConf
         foreach (var file in job.ExcludeFrom.Concat(extra?.ExcludeFrom ?? []))
         {
             args.Add("--exclude-from=" + file);
+        }
+    }
+
+    /// <summary>
+    /// The job's lock files (<c>locks</c>, and the patterns of <c>blocks-on</c>) that lie inside the sync's source, as
+    /// exclude rules anchored at the transfer root, first among the filters so no include brings them back. A lock
+    /// file is the state of a run on the source side, not data: a copy of it at the destination would look held to
+    /// anyone checking it there. A lock of the source's machine counts: this machine's for a push or local job, the
+    /// host's for a pull. Names in <c>locks</c> hold no wildcard characters (the configuration refuses them), so both
+    /// lists pass as they are; rsync's <c>*</c> also matches a leading dot, which a <c>blocks-on</c> pattern's does not.
+    /// </summary>
+    internal IEnumerable<string> LockExcludes(SyncPair sync)
+    {
+        var sourceHost = job.Direction == Direction.Pull ? job.Host : null;
+        var inside = sync.Source.TrimEnd('/') + "/";
+        var root = TransferRoot(sync.Source);
+        foreach (var lockRef in job.Locks.Concat(job.BlocksOn))
+        {
+            if (lockRef.Host == sourceHost && root.StartsWith('/') && lockRef.Path.StartsWith(inside, StringComparison.Ordinal))
+            {
+                yield return "--exclude=/" + lockRef.Path[root.Length..];
+            }
         }
     }
 

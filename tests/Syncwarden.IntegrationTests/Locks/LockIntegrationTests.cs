@@ -54,6 +54,29 @@ public sealed class LockIntegrationTests(SshServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_lock_file_the_job_holds_inside_its_source_is_not_copied()
+    {
+        // Arrange: a push with --delete whose lock is a file in its source.
+        using var dir = new TempDir("locks-in-source");
+        var source = dir.CreateSubdirectory("src");
+        new TreeBuilder(source).File("data.txt", 100).File("run/other.lock", 10);
+        var replica = dir.CreateSubdirectory("replica");
+        var lockFile = Path.Combine(source, "run", "nightly.lock");
+        var config = new TestConfig(dir).Pair("j", "push", source, replica, $"locks: [{TestConfig.Q(lockFile)}]", _server, syncOptions: "--delete");
+
+        // Act
+        var run = await config.RunCliAsync("run", "j", "--no-progress", "--json");
+
+        // Assert
+        run.ExitCode.Should().Be(0, run.StandardError);
+        Directory.EnumerateFiles(replica, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(replica, f))
+            .Should().BeEquivalentTo(["src/data.txt", "src/run/other.lock"], "the job's own lock file stays on the source side");
+        using var json = JsonDocument.Parse(run.StandardOutput);
+        File.ReadAllText(json.RootElement[0].GetProperty("logFile").GetString()!).Should().Contain("locks taken", "the lock file was there while rsync ran");
+        File.Exists(lockFile).Should().BeFalse("the run removes its lock file when it lets go");
+    }
+
+    [Fact]
     public async Task Kill_9_of_the_holder_leaves_no_lock_that_blocks_and_the_next_run_warns()
     {
         // Arrange: a local and a remote lock.

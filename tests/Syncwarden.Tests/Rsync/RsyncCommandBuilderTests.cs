@@ -169,6 +169,32 @@ public sealed class RsyncCommandBuilderTests
     }
 
     [Fact]
+    public void Lock_files_inside_the_source_are_excluded_first_anchored_at_the_transfer_root_and_others_are_not()
+    {
+        // Arrange: a push of /srv/data and a pull of the same path from nas1, with locks here, there and elsewhere.
+        var sync = new SyncPair { Source = "/srv/data", Destination = "/backup" };
+        LockRef[] locks = [new(null, "/srv/data/run/nightly.lock"), new(null, "/srv/database.lock"), new("nas1", "/srv/data/nas.lock")];
+        LockRef[] blocksOn = [new(null, "/srv/data/veeam/*.lock"), new(null, "/var/lock/other.lock")];
+        var push = Job(Direction.Push, sync) with { Locks = locks, BlocksOn = blocksOn, Include = ["*.lock"] };
+        var pull = Job(Direction.Pull, sync) with { Locks = locks, BlocksOn = blocksOn };
+        var slash = sync with { Source = "/srv/data/" };
+
+        // Act
+        var pushArgs = new RsyncCommandBuilder(Config, push).Build(sync, RsyncMode.Transfer).Arguments.ToList();
+        var previewArgs = new RsyncCommandBuilder(Config, push).Build(sync, RsyncMode.Preview).Arguments;
+        var slashArgs = new RsyncCommandBuilder(Config, push).Build(slash, RsyncMode.Transfer).Arguments;
+        var pullArgs = new RsyncCommandBuilder(Config, pull).Build(sync, RsyncMode.Transfer).Arguments;
+
+        // Assert
+        string[] pushExcludes = ["--exclude=/data/run/nightly.lock", "--exclude=/data/veeam/*.lock"];
+        pushArgs.Where(a => a.StartsWith("--exclude=", StringComparison.Ordinal)).Should().Equal(pushExcludes);
+        pushArgs.IndexOf(pushExcludes[^1]).Should().BeLessThan(pushArgs.IndexOf("--include=*.lock"), "rsync takes the first rule that matches");
+        previewArgs.Should().Contain(pushExcludes, "the dry run counts the same files");
+        slashArgs.Should().Contain("--exclude=/run/nightly.lock").And.Contain("--exclude=/veeam/*.lock");
+        pullArgs.Where(a => a.StartsWith("--exclude=", StringComparison.Ordinal)).Should().Equal(["--exclude=/data/nas.lock"], "a pull's source is on nas1");
+    }
+
+    [Fact]
     public void Resume_false_leaves_out_the_partial_dir()
     {
         var sync = new SyncPair { Source = "/data/work", Destination = "/backup" };
