@@ -94,9 +94,7 @@ public sealed class LockIntegrationTests(SshServerFixture fixture)
             await holder.WaitAsync(TimeSpan.FromSeconds(10));
         }
         var previousLog = LockTestBed.LogOf(config, "job");
-        var started = DateTime.UtcNow;
         var next = await config.RunCliAsync("run", "job", "--no-progress", "--json");
-        var elapsed = DateTime.UtcNow - started;
 
         // Assert
         next.ExitCode.Should().Be(0, next.ToString());
@@ -105,7 +103,6 @@ public sealed class LockIntegrationTests(SshServerFixture fixture)
         log.Should().Contain($"lock file {local} was present but not held: the previous run was aborted");
         log.Should().Contain($"lock file nas:{remote} was present but not held: the previous run was aborted");
         log.Should().NotContain("waiting:", "nothing was held any more");
-        elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
         File.Exists(local).Should().BeFalse();
         File.Exists(remote).Should().BeFalse();
     }

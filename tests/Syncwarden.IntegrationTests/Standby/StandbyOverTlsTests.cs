@@ -217,7 +217,9 @@ public sealed class StandbyOverTlsTests
         var big = dir.Combine("big.bin");
         File.WriteAllBytes(big, new byte[4_000_000]);
         await using var slowPush = TestProcess.Start("ip", RawRsyncArgs(dir, alpha, beta, ["--bwlimit=50", "--", big, "syncwarden@beta::standby.1/"]));
-        await StandbyPair.UntilAsync(() => Task.FromResult(DaemonChildrenIn(beta.Data).Count > readers.Count || slowPush.HasExited), "the slow push reaches beta's daemon");
+        // The receiving side of a push is two processes (the daemon's child forks the generator): wait for both, or
+        // a busy machine lets the promote find one more than the test saw.
+        await StandbyPair.UntilAsync(() => Task.FromResult(DaemonChildrenIn(beta.Data).Count >= readers.Count + 2 || slowPush.HasExited), "the slow push reaches beta's daemon");
         var receivers = DaemonChildrenIn(beta.Data).Except(readers).ToList();
 
         // Act
