@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
 using Syncwarden.Cli.Output;
 using Syncwarden.Configuration;
 using Syncwarden.Daemon;
@@ -58,6 +59,12 @@ internal static class DaemonCommand
         // SIGTERM is the systemd lifetime's; SIGINT (a terminal) stops the same way; SIGHUP means "run all now".
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; lifetime.StopApplication(); });
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; scheduler.RunNow(); });
+        if (IgnoredSignals.IsIgnored(IgnoredSignals.SIGHUP))
+        {
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Syncwarden.Daemon").LogWarning(
+                "SIGHUP is ignored in this process (started under nohup, or by a parent that ignores it), so kill -HUP will not run the jobs now; "
+                + "start the daemon without nohup (as systemd does), or use syncwarden run");
+        }
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return CliApp.Ok;
     }

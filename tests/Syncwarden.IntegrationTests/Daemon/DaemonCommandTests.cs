@@ -132,6 +132,25 @@ public sealed class DaemonCommandTests
 
         ran.Should().BeTrue(daemon.StandardErrorSoFar);
         (await RunsAsync(config)).Single().GetProperty("trigger").GetString().Should().Be("signal");
+        daemon.StandardErrorSoFar.Should().NotContain("SIGHUP is ignored");
+    }
+
+    [Fact]
+    public async Task A_daemon_started_under_nohup_says_that_sighup_will_not_run_the_jobs()
+    {
+        // Arrange: nohup sets SIGHUP to "ignore", which the daemon inherits and cannot undo for its handler.
+        using var dir = new TempDir("daemon-nohup");
+        var config = Config(dir, "schedule: \"0 0 1 1 *\"\ncatch-up: false");
+
+        // Act
+        await using var daemon = TestProcess.Start("nohup", [SyncwardenCli.DotnetPath, SyncwardenCli.DllPath, "-c", config.Write(), "daemon"]);
+        var warned = await Eventually(() => Task.FromResult(daemon.StandardErrorSoFar.Contains("daemon started", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        await daemon.TerminateAsync();
+        var exit = await daemon.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        warned.Should().BeTrue(exit.StandardError);
+        exit.StandardError.Should().Contain("SIGHUP is ignored in this process (started under nohup, or by a parent that ignores it), so kill -HUP will not run the jobs now");
     }
 
     [Fact]
