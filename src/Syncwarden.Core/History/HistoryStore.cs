@@ -148,9 +148,8 @@ public sealed partial class HistoryStore : IDisposable
         Query("WHERE job=$job AND result IN ($succeeded, $warning) ORDER BY id DESC LIMIT 1",
             [("$job", job), ("$succeeded", RunResult.Succeeded.ToKebabCase()), ("$warning", RunResult.Warning.ToKebabCase())]).FirstOrDefault();
 
-    /// <summary>Every run that has ended, oldest first: what the daemon's metrics count from when it starts.</summary>
-    public IReadOnlyList<RunRecord> FinishedRuns() =>
-        Query("WHERE result<>$running ORDER BY id", [("$running", RunResult.Running.ToKebabCase())]);
+    /// <summary>Every run from id <paramref name="firstId"/> on, finished or not, oldest first (the daemon's metrics count from these).</summary>
+    public IReadOnlyList<RunRecord> RunsFrom(long firstId) => Query("WHERE id>=$first ORDER BY id", [("$first", firstId)]);
 
     /// <summary>Log files of runs beyond the newest <paramref name="keep"/>, for retention.</summary>
     public IReadOnlyList<(long Id, string LogFile)> LogFilesBeyond(int keep)

@@ -10,7 +10,7 @@ namespace Syncwarden.Metrics;
 /// The daemon's run counters (runs by result, bytes, files, deletions, missed runs, lock waits), the run duration
 /// histogram and the last run and last success times, as <see cref="System.Diagnostics.Metrics"/> instruments.
 /// Watches the run events; starts from the history database, so counters go on from where they were before a
-/// restart. Counters are observed at scrape time from totals kept here, so nothing is lost to the moment an
+/// restart, and at each scrape also counts the runs other processes (<c>syncwarden run</c>) recorded there since. Counters are observed at scrape time from totals kept here, so nothing is lost to the moment an
 /// exporter starts listening; only the histogram records as runs end, which is why the exporter must listen
 /// before this is made (the durations of past runs are recorded here, in the constructor).
 /// Only configured jobs are reported: a job removed from the configuration disappears from the metrics.
@@ -31,6 +31,11 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
     private readonly Histogram<double> _duration;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JobTotals> _jobs = new(StringComparer.Ordinal);
+    private readonly Lock _countedLock = new();
+    private readonly HashSet<long> _counted = [];
+    // The oldest run that may still end without an event here: runs of `syncwarden run` and other processes.
+    private long _unseenFrom;
+    private long _lastCatchUp = -1;
 
     public RunMetrics(LiveConfiguration configuration, HistoryStore history, string meterName = DefaultMeterName)
     {
@@ -50,14 +55,8 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
         Meter.CreateObservableGauge(MetricNames.LastRun, () => Timestamps(t => t.LastRunEnd), description: "Unix time the last run ended (any result).");
         Meter.CreateObservableGauge(MetricNames.LastSuccess, () => Timestamps(t => t.LastSuccess), description: "Unix time the last successful run (succeeded or warning) ended.");
 
+        CatchUpWithHistory();
         var configured = configuration.Current;
-        foreach (var run in history.FinishedRuns())
-        {
-            if (configured.FindJob(run.Job) is not null)
-            {
-                Ended(run);
-            }
-        }
         foreach (var (job, name, value) in history.Counters())
         {
             if (configured.FindJob(job) is not null)
@@ -123,10 +122,60 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
         }
     }
 
-    private void Ended(RunRecord run)
+    /// <summary>
+    /// Counts the runs that ended in the history since the last look and not through this daemon's events: those of
+    /// <c>syncwarden run</c> and other processes sharing the state dir (and, at start, every run before). Called at
+    /// start and by each scrape, at most once a second.
+    /// </summary>
+    private void CatchUpWithHistory()
+    {
+        var ended = new List<RunRecord>();
+        lock (_countedLock)
+        {
+            var now = Environment.TickCount64;
+            if (_lastCatchUp >= 0 && now - _lastCatchUp < 1000)
+            {
+                return;
+            }
+            _lastCatchUp = now;
+            long? stillRunning = null;
+            var next = _unseenFrom;
+            foreach (var run in _history.RunsFrom(_unseenFrom))
+            {
+                next = run.Id + 1;
+                if (run.Result == RunResult.Running)
+                {
+                    stillRunning ??= run.Id;
+                }
+                else if (!_counted.Contains(run.Id))
+                {
+                    ended.Add(run);
+                }
+            }
+            _unseenFrom = stillRunning ?? next;
+        }
+        var configured = _configuration.Current;
+        foreach (var run in ended.Where(r => configured.FindJob(r.Job) is not null))
+        {
+            Ended(run, ownRun: false);
+        }
+    }
+
+    private void Ended(RunRecord run, bool ownRun = true)
     {
         var end = run.EndedAt ?? run.StartedAt;
-        StopWaiting(run.Job, end);
+        if (ownRun)
+        {
+            // A run of this daemon that waited for a lock stops waiting when it ends; another process's never waited here.
+            StopWaiting(run.Job, end);
+        }
+        lock (_countedLock)
+        {
+            if (!_counted.Add(run.Id))
+            {
+                return;
+            }
+        }
         Update(run.Job, t =>
         {
             t.FirstRunStart = t.FirstRunStart is { } first && first < run.StartedAt ? first : run.StartedAt;
@@ -164,6 +213,7 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
     /// <summary>Each configured job with a copy of its totals (zeros for a job that never ran), taken under the lock.</summary>
     private List<(string Job, JobTotals Totals)> Snapshot()
     {
+        CatchUpWithHistory();
         var jobs = _configuration.Current.Jobs;
         lock (_lock)
         {

@@ -83,6 +83,29 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task A_run_of_syncwarden_run_beside_the_daemon_is_counted_at_the_next_scrape()
+    {
+        // Arrange
+        using var dir = new TempDir("metrics");
+        await using var daemon = await WebDaemon.StartAsync(MetricsBed.Config(dir));
+        var before = await daemon.SamplesAsync();
+
+        // Act: the same job run from the command line, a process of its own that only shares the state dir.
+        var run = await daemon.Config.RunCliAsync("run", MetricsBed.Job, "--no-progress");
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        var after = await daemon.SamplesAsync();
+
+        // Assert
+        run.ExitCode.Should().Be(0, run.ToString());
+        before.Succeeded().Should().Be(0);
+        after.Succeeded().Should().Be(1, "the command line's run is in the history the daemon reads");
+        after.Value("syncwarden_files_transferred_total", ("job", MetricsBed.Job)).Should().Be(MetricsBed.SourceFiles);
+        after.Value("syncwarden_run_duration_seconds_count", ("job", MetricsBed.Job)).Should().Be(1);
+        after.Value("syncwarden_last_success_timestamp_seconds", ("job", MetricsBed.Job)).Should().BeGreaterThan(0);
+        (await daemon.SamplesAsync()).Succeeded().Should().Be(1, "a run is counted once");
+    }
+
+    [Fact]
     public async Task Running_lock_wait_and_progress_follow_a_real_run_that_waits_for_a_lock_then_transfers_slowly()
     {
         // Arrange: another product's lock file blocks the job; the transfer is slowed to about 10 s by rsync's bandwidth limit.
