@@ -10,9 +10,10 @@ namespace Syncwarden.Metrics;
 /// The daemon's run counters (runs by result, bytes, files, deletions, missed runs, lock waits), the run duration
 /// histogram and the last run and last success times, as <see cref="System.Diagnostics.Metrics"/> instruments.
 /// Watches the run events; starts from the history database, so counters go on from where they were before a
-/// restart, and at each scrape also counts the runs other processes (<c>syncwarden run</c>) recorded there since. Counters are observed at scrape time from totals kept here, so nothing is lost to the moment an
-/// exporter starts listening; only the histogram records as runs end, which is why the exporter must listen
-/// before this is made (the durations of past runs are recorded here, in the constructor).
+/// restart, and at each scrape also counts the runs other processes (<c>syncwarden run</c>) recorded there since.
+/// Counters are observed at scrape time from totals kept here, so nothing is lost to the moment an exporter starts
+/// listening; only the histogram records as runs are counted, which is why the exporter must listen before this is
+/// made (the durations of past runs are recorded here, in the constructor).
 /// Only configured jobs are reported: a job removed from the configuration disappears from the metrics.
 /// </summary>
 public sealed class RunMetrics : IRunEventSubscriber, IDisposable
@@ -32,8 +33,9 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JobTotals> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _countedLock = new();
+    // Runs claimed by a count (from the history or their event) at or above _unseenFrom, the oldest run the history
+    // may still end: every run below it has been read there.
     private readonly HashSet<long> _counted = [];
-    // The oldest run that may still end without an event here: runs of `syncwarden run` and other processes.
     private long _unseenFrom;
     private long _lastCatchUp = -1;
 
@@ -147,35 +149,40 @@ public sealed class RunMetrics : IRunEventSubscriber, IDisposable
                 {
                     stillRunning ??= run.Id;
                 }
-                else if (!_counted.Contains(run.Id))
+                else if (_counted.Add(run.Id))
                 {
                     ended.Add(run);
                 }
             }
             _unseenFrom = stillRunning ?? next;
+            // Every run below the mark has ended and was claimed, here or by its event: only the ids above it are kept,
+            // so the set stays as small as the runs going on at once, however long the daemon lives.
+            _counted.RemoveWhere(id => id < _unseenFrom);
         }
         var configured = _configuration.Current;
         foreach (var run in ended.Where(r => configured.FindJob(r.Job) is not null))
         {
-            Ended(run, ownRun: false);
+            Count(run);
         }
     }
 
-    private void Ended(RunRecord run, bool ownRun = true)
+    /// <summary>A run of this daemon ended (its event): counted unless the history was read first.</summary>
+    private void Ended(RunRecord run)
     {
-        var end = run.EndedAt ?? run.StartedAt;
-        if (ownRun)
-        {
-            // A run of this daemon that waited for a lock stops waiting when it ends; another process's never waited here.
-            StopWaiting(run.Job, end);
-        }
+        StopWaiting(run.Job, run.EndedAt ?? run.StartedAt);
         lock (_countedLock)
         {
-            if (!_counted.Add(run.Id))
+            if (run.Id < _unseenFrom || !_counted.Add(run.Id))
             {
                 return;
             }
         }
+        Count(run);
+    }
+
+    private void Count(RunRecord run)
+    {
+        var end = run.EndedAt ?? run.StartedAt;
         Update(run.Job, t =>
         {
             t.FirstRunStart = t.FirstRunStart is { } first && first < run.StartedAt ? first : run.StartedAt;

@@ -92,7 +92,11 @@ public sealed class RunMetricsTests : IDisposable
 
         // Act
         var seeded = Observe();
-        await metrics.HandleAsync(new RunFinished(At("2026-03-03T01:01:00Z"), Finished("docs", RunResult.Succeeded, "2026-03-03T01:00:00Z", 60, bytes: 100, files: 1)), default);
+        // As the job runner does: the run is in the history (with its id) before its event.
+        var next = Finished("docs", RunResult.Succeeded, "2026-03-03T01:00:00Z", 60, bytes: 100, files: 1);
+        next = next with { Id = store.Insert(next) };
+        store.Update(next);
+        await metrics.HandleAsync(new RunFinished(At("2026-03-03T01:01:00Z"), next), default);
         var after = Observe();
 
         // Assert
